@@ -1,0 +1,73 @@
+import type { AudioFormat, RecordPermission, RecordPermissionAdapter } from '@micgate/core';
+import type { SchedulerLike } from 'rxjs';
+
+/** How the played user answers a prompt: Allow, Don't Allow, or close it without deciding. */
+export type PromptAnswer = 'grant' | 'deny' | 'dismiss';
+
+/** Plays the user: answers prompts and changes the decision "in Settings". */
+export interface UserDriver {
+  /**
+   * Answer the next prompt that opens, `delayMs` (harness clock) after it opened (default 0).
+   * Several calls queue answers for successive prompts. A prompt with no queued answer stays open.
+   */
+  answerNextPrompt(answer: PromptAnswer, options?: { delayMs?: number }): Promise<void>;
+  /** The purpose strings of every prompt shown so far, oldest first. */
+  prompts(): Promise<string[]>;
+  /** A decision made outside the app (platform settings or `micgate grant|deny|reset`). */
+  setDecisionOutsideApp(decision: RecordPermission): Promise<void>;
+}
+
+export interface PlayedSignal {
+  /** Frequency the device will capture, Hz. */
+  frequency: number;
+  /** RMS level the device will capture (a sine of amplitude A has RMS A/√2). */
+  rms: number;
+}
+
+export type DeviceFault = 'notFound' | 'busy' | 'lost';
+
+/** Controls the input device behind the adapter. */
+export interface DeviceDriver {
+  /** Make the input carry a sine; resolves with what a capture should measure. */
+  playSine(frequency: number): Promise<PlayedSignal>;
+  /** Whether the adapter holds the device open right now. */
+  isOpen(): Promise<boolean>;
+  /** Make the next open fail ('notFound', 'busy') or an open stream die ('lost'). Only flags in `supports.faults`. */
+  injectFault?(fault: DeviceFault): Promise<void>;
+}
+
+/** Real or virtual time, as the adapter runs on. */
+export interface HarnessClock {
+  now(): number;
+  /** Let `ms` of time pass (virtual: run everything due; real: wait). */
+  advance(ms: number): Promise<void>;
+}
+
+/** What the platform (or its test rig) can do; the suite reports what it did not run and why. */
+export interface HarnessSupports {
+  /** The user can close a prompt without deciding. */
+  dismiss: boolean;
+  /** Faults the device driver can inject. */
+  faults: Record<DeviceFault, boolean>;
+  /** Extra milliseconds real-time assertions allow (scheduling jitter, device start-up). 0 on virtual time. */
+  slackMs: number;
+}
+
+export interface ConformanceHarness {
+  adapter: RecordPermissionAdapter;
+  user: UserDriver;
+  device: DeviceDriver;
+  clock: HarnessClock;
+  supports: HarnessSupports;
+  /** Passed to createAudioSession: virtual time for the mock, undefined (real time) elsewhere. */
+  scheduler?: SchedulerLike;
+  /** A format the platform captures natively; the suite's capture tests use it. */
+  format: AudioFormat;
+  /** A new adapter as after a process restart or a page reload, reading the remembered decision (R5). */
+  relaunch(): Promise<RecordPermissionAdapter>;
+  /** Release everything the harness made. */
+  dispose(): Promise<void>;
+}
+
+/** Makes a fresh harness per test, with the decision undetermined and no prompt shown yet. */
+export type CreateHarness = () => Promise<ConformanceHarness>;

@@ -1,0 +1,294 @@
+import {
+  asyncScheduler,
+  BehaviorSubject,
+  distinctUntilChanged,
+  filter,
+  Observable,
+  type SchedulerLike,
+  Subject,
+  type Subscription,
+  share,
+  takeUntil,
+} from 'rxjs';
+import {
+  abortError,
+  DeviceLostError,
+  InvalidArgumentError,
+  MicgateError,
+  MissingUsageDescriptionError,
+  SessionClosedError,
+} from './errors.js';
+import { resolveFormat } from './format.js';
+import { createSilenceClock } from './silence.js';
+import type {
+  AudioFormat,
+  AudioFrame,
+  AudioSession,
+  AudioSessionOptions,
+  RecordPermission,
+  RecordPermissionAdapter,
+  RecordPermissionResponse,
+  RequestOptions,
+} from './types.js';
+
+const PERMISSIONS: readonly RecordPermission[] = ['undetermined', 'denied', 'granted'];
+
+export function createAudioSession(options: AudioSessionOptions): AudioSession {
+  if (options === null || typeof options !== 'object') {
+    throw new InvalidArgumentError('options', options, 'an object');
+  }
+  const { adapter, usageDescription, appName, scheduler = asyncScheduler } = options;
+  const onCallbackError = options.onCallbackError ?? ((error: unknown) => console.error('micgate: a response callback threw', error));
+  assertAdapter(adapter);
+  if (usageDescription !== undefined && typeof usageDescription !== 'string') {
+    throw new InvalidArgumentError('usageDescription', usageDescription, 'a string');
+  }
+  if (appName !== undefined && typeof appName !== 'string') {
+    throw new InvalidArgumentError('appName', appName, 'a string');
+  }
+  const hasUsageDescription = typeof usageDescription === 'string' && usageDescription.trim() !== '';
+
+  // undefined until the adapter's status has been read (or a change has arrived).
+  const permission = new BehaviorSubject<RecordPermission | undefined>(undefined);
+  const permission$ = permission.pipe(
+    filter((value): value is RecordPermission => value !== undefined),
+    distinctUntilChanged(),
+  );
+  const closed$ = new Subject<void>();
+  const pendingRejections = new Set<(error: Error) => void>();
+  const recordings = new Map<string, Observable<AudioFrame>>();
+  let closed = false;
+  let statusRead: Promise<RecordPermission> | undefined;
+  let openPrompt: Promise<boolean> | undefined;
+
+  const changes: Subscription = adapter.changes().subscribe({
+    next: (value) => setPermission(checkedPermission(value, 'changes()')),
+    error: (error: unknown) => onCallbackError(error),
+  });
+
+  function setPermission(value: RecordPermission): void {
+    if (!closed) permission.next(value);
+  }
+
+  /** The remembered decision: read once; a failed read is retried by the next caller. */
+  function currentPermission(): Promise<RecordPermission> {
+    const known = permission.getValue();
+    if (known !== undefined) return Promise.resolve(known);
+    statusRead ??= adapter.status().then(
+      (value) => {
+        const checked = checkedPermission(value, 'status()');
+        // A change that arrived while status() was running is newer; keep it.
+        if (permission.getValue() === undefined) setPermission(checked);
+        return permission.getValue() ?? checked;
+      },
+      (error: unknown) => {
+        statusRead = undefined;
+        throw error;
+      },
+    );
+    return statusRead;
+  }
+
+  /** The answer for a request: remembered, or from one prompt shared by everyone waiting on it. */
+  async function decide(): Promise<boolean> {
+    const state = await currentPermission();
+    if (state !== 'undetermined') return state === 'granted';
+    openPrompt ??= adapter
+      .prompt(appName === undefined ? { usageDescription } : { usageDescription, appName })
+      .then((answer) => {
+        const checked = checkedPermission(answer, 'prompt()');
+        if (checked !== 'undetermined') setPermission(checked);
+        return checked === 'granted';
+      })
+      .finally(() => {
+        openPrompt = undefined;
+      });
+    return openPrompt;
+  }
+
+  /** decide(), but settled early by abort or close, with no listener left behind. */
+  function decideFor(signal: AbortSignal | undefined): Promise<boolean> {
+    return new Promise<boolean>((resolve, reject) => {
+      const settle = () => {
+        pendingRejections.delete(fail);
+        signal?.removeEventListener('abort', onAbort);
+      };
+      const fail = (error: Error) => {
+        settle();
+        reject(error);
+      };
+      const onAbort = () => fail(abortError(signal!));
+      if (signal?.aborted) return reject(abortError(signal));
+      signal?.addEventListener('abort', onAbort, { once: true });
+      pendingRejections.add(fail);
+      decide().then(
+        (granted) => {
+          settle();
+          resolve(granted);
+        },
+        (error: unknown) => fail(asError(error)),
+      );
+    });
+  }
+
+  function requestRecordPermission(response: RecordPermissionResponse): void;
+  function requestRecordPermission(options?: RequestOptions): Promise<boolean>;
+  function requestRecordPermission(arg?: RecordPermissionResponse | RequestOptions): Promise<boolean> | undefined {
+    if (typeof arg === 'function') {
+      if (closed) throw new SessionClosedError();
+      if (!hasUsageDescription) throw new MissingUsageDescriptionError();
+      let called = false;
+      const respond = (granted: boolean, error?: Error) => {
+        if (called) return;
+        called = true;
+        try {
+          if (error === undefined) arg(granted);
+          else arg(granted, error);
+        } catch (thrown) {
+          onCallbackError(thrown);
+        }
+      };
+      decideFor(undefined).then(
+        (granted) => respond(granted),
+        (error: Error) => respond(false, error),
+      );
+      return undefined;
+    }
+    if (closed) return Promise.reject(new SessionClosedError());
+    if (arg !== undefined && (arg === null || typeof arg !== 'object')) {
+      return Promise.reject(new InvalidArgumentError('options', arg, 'an object or a response function'));
+    }
+    const signal = arg?.signal;
+    if (signal !== undefined && !isAbortSignal(signal)) {
+      return Promise.reject(new InvalidArgumentError('signal', signal, 'an AbortSignal'));
+    }
+    if (!hasUsageDescription) return Promise.reject(new MissingUsageDescriptionError());
+    return decideFor(signal);
+  }
+
+  /** One recording: silence paced in real time until granted, then the device, back to silence on revoke. */
+  function recording(format: AudioFormat): Observable<AudioFrame> {
+    return new Observable<AudioFrame>((subscriber) => {
+      if (!hasUsageDescription) {
+        subscriber.error(new MissingUsageDescriptionError());
+        return;
+      }
+      const { sampleRate, channels, framesPerBuffer } = format;
+      let position = 0;
+      const emit = (samples: Float32Array, time: number, gated: boolean) => {
+        const frame: AudioFrame = { samples, frames: framesPerBuffer, sampleRate, channels, position, time, gated };
+        position += framesPerBuffer;
+        subscriber.next(frame);
+      };
+      const silence = createSilenceClock(format, scheduler, (samples, time) => emit(samples, time, true));
+      let device: Subscription | undefined;
+
+      const openDevice = () => {
+        if (device) return;
+        let firstFrame = true;
+        // Silence goes on until the device's first buffer, so the stream never pauses.
+        device = adapter.capture(format).subscribe({
+          next: (frame) => {
+            if (firstFrame) {
+              firstFrame = false;
+              silence.stop();
+            }
+            emit(frame.samples, frame.time, false);
+          },
+          error: (error: unknown) => {
+            device = undefined;
+            subscriber.error(asError(error));
+          },
+          complete: () => {
+            device = undefined;
+            subscriber.error(new DeviceLostError('the audio input stream ended during capture'));
+          },
+        });
+        if (device.closed) device = undefined; // failed while opening
+      };
+      const closeDevice = () => {
+        const open = device;
+        device = undefined;
+        open?.unsubscribe();
+        silence.start();
+      };
+
+      silence.start();
+      const gate = permission$.subscribe((state) => (state === 'granted' ? openDevice() : closeDevice()));
+      // The first recording attempt asks, as on iOS; silence flows while the prompt is open.
+      decide().catch((error: unknown) => subscriber.error(asError(error)));
+
+      return () => {
+        gate.unsubscribe();
+        const open = device;
+        device = undefined;
+        open?.unsubscribe();
+        silence.stop();
+      };
+    });
+  }
+
+  function record(requested?: Partial<AudioFormat>): Observable<AudioFrame> {
+    const format = resolveFormat(requested);
+    if (closed) throw new SessionClosedError();
+    const key = `${format.sampleRate}/${format.channels}/${format.framesPerBuffer}`;
+    let shared = recordings.get(key);
+    if (!shared) {
+      shared = recording(format).pipe(takeUntil(closed$), share());
+      recordings.set(key, shared);
+    }
+    return shared;
+  }
+
+  function close(): void {
+    if (closed) return;
+    closed = true;
+    changes.unsubscribe();
+    closed$.next();
+    closed$.complete();
+    for (const reject of [...pendingRejections]) reject(new SessionClosedError());
+    recordings.clear();
+    permission.complete();
+  }
+
+  return {
+    get recordPermission() {
+      return permission.getValue() ?? 'undetermined';
+    },
+    recordPermission$: permission$,
+    requestRecordPermission,
+    record,
+    close,
+  };
+}
+
+function checkedPermission(value: unknown, from: string): RecordPermission {
+  if (PERMISSIONS.includes(value as RecordPermission)) return value as RecordPermission;
+  throw new MicgateError('ERR_MICGATE_ADAPTER', `the adapter's ${from} gave ${String(value)}, not a RecordPermission`);
+}
+
+function assertAdapter(adapter: unknown): asserts adapter is RecordPermissionAdapter {
+  const candidate = adapter as Partial<RecordPermissionAdapter> | null | undefined;
+  const complete =
+    candidate != null &&
+    typeof candidate.status === 'function' &&
+    typeof candidate.prompt === 'function' &&
+    typeof candidate.changes === 'function' &&
+    typeof candidate.capture === 'function';
+  if (!complete) {
+    throw new InvalidArgumentError('adapter', adapter, 'a RecordPermissionAdapter (status, prompt, changes, capture)');
+  }
+}
+
+function isAbortSignal(value: unknown): value is AbortSignal {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as AbortSignal).aborted === 'boolean' &&
+    typeof (value as AbortSignal).addEventListener === 'function'
+  );
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new MicgateError('ERR_MICGATE_UNKNOWN', String(error));
+}

@@ -1,0 +1,117 @@
+import type { Observable, SchedulerLike } from 'rxjs';
+
+/** Apple's three answers to "may this app record?". */
+export type RecordPermission = 'undetermined' | 'denied' | 'granted';
+
+export interface AudioFormat {
+  /** Frames per second, 8,000–384,000. */
+  sampleRate: number;
+  /** Interleaved channels, 1–32. */
+  channels: number;
+  /** Frames in each delivered buffer, 16–16,384. */
+  framesPerBuffer: number;
+}
+
+export interface AudioFrame {
+  /** Interleaved samples, `frames * channels` long. Gated frames share one zeroed buffer: read, don't keep or write. */
+  samples: Float32Array;
+  frames: number;
+  sampleRate: number;
+  channels: number;
+  /** Index of this buffer's first frame since the recording began; no gaps, no overlaps. */
+  position: number;
+  /** Capture time in seconds on the adapter's clock (the session scheduler's clock for gated frames). */
+  time: number;
+  /** True: permission silence, not device audio. */
+  gated: boolean;
+}
+
+/** A frame as an adapter produces it; the session assigns `position` and `gated`. */
+export type DeviceFrame = Omit<AudioFrame, 'position' | 'gated'>;
+
+export interface AudioInputDevice {
+  id: string;
+  name: string;
+  isDefault: boolean;
+  maxChannels?: number;
+  defaultSampleRate?: number;
+}
+
+/** What the platform prompt is asked to show. */
+export interface PromptRequest {
+  /** The purpose string (Apple's NSMicrophoneUsageDescription). */
+  usageDescription: string;
+  /** The app's display name, where the platform shows one. */
+  appName?: string;
+}
+
+/** What an adapter can do; the conformance suite reads these instead of forking per platform. */
+export interface AdapterSupports {
+  /** `changes()` reports decisions made outside the app. */
+  changes: boolean;
+  /** `devices()` lists input devices. */
+  devices: boolean;
+}
+
+/**
+ * The plugin interface a platform implements. Small on purpose: the session does the rest
+ * (remembering, coalescing prompts, the silence gate, validation).
+ */
+export interface RecordPermissionAdapter {
+  readonly platform: string;
+  readonly supports: AdapterSupports;
+  /** The remembered decision. Never prompts. */
+  status(): Promise<RecordPermission>;
+  /**
+   * Show one platform prompt and resolve with the user's answer: 'granted', 'denied', or
+   * 'undetermined' when the user dismissed it without deciding. The adapter remembers a decision.
+   */
+  prompt(request: PromptRequest): Promise<RecordPermission>;
+  /** Decisions made outside the app ("Settings"). */
+  changes(): Observable<RecordPermission>;
+  /** Subscribing opens the device; unsubscribing closes it. Buffers are exactly `format.framesPerBuffer` frames. */
+  capture(format: AudioFormat): Observable<DeviceFrame>;
+  devices?(): Promise<AudioInputDevice[]>;
+}
+
+export type RecordPermissionResponse = (granted: boolean, error?: Error) => void;
+
+export interface RequestOptions {
+  /** Abandon waiting: the promise rejects with an AbortError; the prompt still records the answer. */
+  signal?: AbortSignal;
+}
+
+/** What apps use; identical on every platform. */
+export interface AudioSession {
+  /** Synchronous snapshot; 'undetermined' until the adapter's first status has been read. */
+  readonly recordPermission: RecordPermission;
+  /** The current value (once known), then every change. */
+  readonly recordPermission$: Observable<RecordPermission>;
+  /**
+   * Ask once. Returns at once; `response` runs exactly once, never synchronously, with the
+   * remembered answer or, if undetermined, the prompt's answer. On a platform failure it gets
+   * `false` and the error.
+   */
+  requestRecordPermission(response: RecordPermissionResponse): void;
+  requestRecordPermission(options?: RequestOptions): Promise<boolean>;
+  /**
+   * A shared, real-time stream of frames: silence (`gated: true`, all zeros) until permission is
+   * granted, then the device's audio. Subscribing while undetermined asks the user.
+   * Throws `InvalidAudioFormatError` at once for a bad format.
+   */
+  record(format?: Partial<AudioFormat>): Observable<AudioFrame>;
+  /** Ends every recording, releases the device and every listener. */
+  close(): void;
+}
+
+export interface AudioSessionOptions {
+  adapter: RecordPermissionAdapter;
+  /** The purpose string shown in the prompt; missing or blank fails the first request or recording. */
+  usageDescription: string;
+  /** The app's name for the prompt, where the platform shows one. */
+  appName?: string;
+  /** Clock for silence pacing; virtual time in tests. Defaults to rxjs `asyncScheduler`. */
+  scheduler?: SchedulerLike;
+  /** Receives exceptions thrown by the app's response callbacks. Defaults to `console.error`. */
+  onCallbackError?: (error: unknown) => void;
+}
