@@ -38,7 +38,7 @@ export function createAudioSession(options: AudioSessionOptions): AudioSession {
     throw new InvalidArgumentError('options', options, 'an object');
   }
   const { adapter, usageDescription, appName, scheduler = asyncScheduler } = options;
-  const onCallbackError = options.onCallbackError ?? ((error: unknown) => console.error('micgate: a response callback threw', error));
+  const onError = options.onError ?? ((error: unknown) => console.error('micgate:', error));
   assertAdapter(adapter);
   if (usageDescription !== undefined && typeof usageDescription !== 'string') {
     throw new InvalidArgumentError('usageDescription', usageDescription, 'a string');
@@ -62,9 +62,18 @@ export function createAudioSession(options: AudioSessionOptions): AudioSession {
   let openPrompt: Promise<boolean> | undefined;
 
   const changes: Subscription = adapter.changes().subscribe({
-    next: (value) => setPermission(checkedPermission(value, 'changes()')),
-    error: (error: unknown) => onCallbackError(error),
+    next: (value) => {
+      try {
+        setPermission(checkedPermission(value, 'changes()'));
+      } catch (error) {
+        onError(error);
+      }
+    },
+    error: (error: unknown) => onError(error),
   });
+
+  // Read the remembered decision now, so recordPermission and recordPermission$ know it early.
+  currentPermission().catch(onError);
 
   function setPermission(value: RecordPermission): void {
     if (!closed) permission.next(value);
@@ -145,7 +154,7 @@ export function createAudioSession(options: AudioSessionOptions): AudioSession {
           if (error === undefined) arg(granted);
           else arg(granted, error);
         } catch (thrown) {
-          onCallbackError(thrown);
+          onError(thrown);
         }
       };
       decideFor(undefined).then(

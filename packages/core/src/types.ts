@@ -112,6 +112,9 @@ export interface AudioSessionOptions {
   appName?: string;
   /** Clock for silence pacing; virtual time in tests. Defaults to rxjs `asyncScheduler`. */
   scheduler?: SchedulerLike;
-  /** Receives exceptions thrown by the app's response callbacks. Defaults to `console.error`. */
-  onCallbackError?: (error: unknown) => void;
+  /**
+   * Receives errors no caller can catch: exceptions thrown by the app's response callbacks, and
+   * failures of the adapter's status() read or changes() stream. Defaults to `console.error`.
+   */
+  onError?: (error: unknown) => void;
 }

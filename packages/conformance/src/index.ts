@@ -1,0 +1,14 @@
+export type {
+  ConformanceHarness,
+  CreateHarness,
+  DeviceDriver,
+  DeviceFault,
+  HarnessClock,
+  HarnessSupports,
+  PlayedSignal,
+  PromptAnswer,
+  UserDriver,
+} from './harness.js';
+export { gapsIn, type Received, type Recording, startRecording, watchPermission } from './recorder.js';
+export { channelOf, concat, estimateFrequency, rmsOf } from './signal.js';
+export { CONFORMANCE_PURPOSE, type ConformanceOptions, describeConformance } from './suite.js';

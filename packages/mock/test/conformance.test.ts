@@ -1,0 +1,37 @@
+import type { ConformanceHarness } from '@micgate/conformance';
+import { describeConformance } from '@micgate/conformance';
+import { createMockPlatform, MockDecisionStore, sine, VirtualClock } from '../src/index.js';
+
+/** The mock platform on virtual time: the whole suite runs in well under a second of real time. */
+async function createMockHarness(): Promise<ConformanceHarness> {
+  const clock = new VirtualClock();
+  const decisions = new MockDecisionStore();
+  const platform = createMockPlatform({ scheduler: clock, decisions, appId: 'conformance' });
+  return {
+    adapter: platform.adapter,
+    scheduler: clock,
+    clock,
+    format: { sampleRate: 48_000, channels: 1, framesPerBuffer: 480 },
+    supports: { dismiss: true, faults: { notFound: true, busy: true, lost: true }, slackMs: 0 },
+    user: {
+      answerNextPrompt: async (answer, options) => platform.user.answerNextPrompt(answer, options),
+      prompts: async () => platform.user.prompts.map((prompt) => prompt.usageDescription),
+      setDecisionOutsideApp: async (decision) => platform.user.changeSetting(decision),
+    },
+    device: {
+      playSine: async (frequency) => {
+        platform.device.play(sine(frequency, 0.5));
+        return { frequency, rms: 0.5 / Math.SQRT2 };
+      },
+      isOpen: async () => platform.device.isOpen,
+      injectFault: async (fault) => (fault === 'lost' ? platform.device.unplug() : platform.device.failNextOpen(fault)),
+    },
+    relaunch: async () => platform.relaunch(),
+    dispose: async () => {
+      // Everything the sessions scheduled must be gone once they are closed (R11).
+      if (clock.pending !== 0) throw new Error(`${clock.pending} scheduled task(s) outlived the test`);
+    },
+  };
+}
+
+describeConformance('mock', createMockHarness);

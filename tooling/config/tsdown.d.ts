@@ -1,0 +1,2 @@
+import type { UserConfig } from 'tsdown';
+export declare function libraryBuild(entry?: UserConfig['entry'], extra?: UserConfig): UserConfig;
