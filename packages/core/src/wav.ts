@@ -96,6 +96,7 @@ export function decodeWav(bytes: Uint8Array): DecodedWav {
     const size = view.getUint32(offset + 4, true);
     const body = offset + 8;
     if (id === 'fmt ') {
+      if (size < 16 || body + 16 > bytes.length) throw new MicgateError('ERR_MICGATE_BAD_WAV', 'WAV fmt chunk is truncated');
       let code = view.getUint16(body, true);
       if (code === 0xfffe && size >= 26) code = view.getUint16(body + 24, true); // WAVE_FORMAT_EXTENSIBLE
       fmt = { code, channels: view.getUint16(body + 2, true), sampleRate: view.getUint32(body + 4, true), bits: view.getUint16(body + 14, true) };
