@@ -4,7 +4,6 @@ import {
   distinctUntilChanged,
   filter,
   Observable,
-  type SchedulerLike,
   Subject,
   type Subscription,
   share,

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The whole test suite: build, type-check, lint, every package's tests (real PortAudio on a virtual
+# PulseAudio microphone, real Chromium), and publint/arethetypeswrong for every published package.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+source tooling/scripts/setup.sh
+
+started=$SECONDS
+pnpm exec biome lint --error-on-warnings tooling
+pnpm exec turbo run build typecheck lint check:package --output-logs=errors-only
+# Audio and browser tests measure real time: one package at a time keeps the 2-core machines honest.
+pnpm exec turbo run test --concurrency=1 --output-logs=full
+# The suite must notice when any rule is broken in core: break each one and expect a failure.
+node tooling/scripts/mutation-check.mjs
+echo "micgate: all checks passed in $((SECONDS - started)) s"
