@@ -44,3 +44,26 @@ export function concat(parts: readonly Float32Array[]): Float32Array {
   }
   return out;
 }
+
+/**
+ * Frequency and RMS of a steady tone, robust to a short glitch (a device's start-up gap, a dropped
+ * buffer): the median over windows of `windowSeconds`.
+ */
+export function measureTone(mono: Float32Array, sampleRate: number, windowSeconds = 0.1): { frequency: number; rms: number } {
+  const size = Math.max(2, Math.round(sampleRate * windowSeconds));
+  const frequencies: number[] = [];
+  const levels: number[] = [];
+  for (let start = 0; start + size <= mono.length; start += size) {
+    const window = mono.subarray(start, start + size);
+    frequencies.push(estimateFrequency(window, sampleRate));
+    levels.push(rmsOf(window));
+  }
+  return { frequency: median(frequencies.filter(Number.isFinite)), rms: median(levels) };
+}
+
+function median(values: number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}

@@ -1,0 +1,88 @@
+import { type AudioFormat, createAudioSession, MicgateError } from '@micgate/core';
+import { createElectronAdapter } from '@micgate/electron/renderer';
+import type { Subscription } from 'rxjs';
+import { APP_NAME, USAGE_DESCRIPTION } from '../app-info.js';
+import { createTake, meterFraction, type Take, takeFileName } from './take.js';
+
+const FORMAT: AudioFormat = { sampleRate: 48_000, channels: 1, framesPerBuffer: 1024 };
+const LABELS = { undetermined: 'not asked yet', granted: 'allowed', denied: 'not allowed' } as const;
+
+function element<T extends HTMLElement>(id: string): T {
+  const found = document.getElementById(id);
+  if (!found) throw new Error(`the page has no #${id}`);
+  return found as T;
+}
+
+const permission = element('permission');
+const reason = element('reason');
+const level = element<HTMLMeterElement>('level');
+const clock = element('clock');
+const recordButton = element<HTMLButtonElement>('record');
+const saveButton = element<HTMLButtonElement>('save');
+const errorLine = element('error');
+
+// window.micgate comes from the preload; everything else about the microphone is main's.
+const adapter = createElectronAdapter();
+const session = createAudioSession({ adapter, usageDescription: USAGE_DESCRIPTION, appName: APP_NAME });
+
+let recording: Subscription | undefined;
+let take: Take | undefined;
+let startedAt = new Date();
+
+function showError(error: unknown): void {
+  errorLine.hidden = false;
+  errorLine.textContent = error instanceof MicgateError ? `${error.message} (${error.code})` : String(error);
+}
+
+session.recordPermission$.subscribe((state) => {
+  permission.textContent = LABELS[state];
+  reason.hidden = adapter.reason === undefined;
+  reason.textContent = adapter.reason ?? '';
+});
+
+function showLevel(percent: number): void {
+  level.value = percent;
+}
+
+function stop(): void {
+  recording?.unsubscribe();
+  recording = undefined;
+  recordButton.textContent = 'Record';
+  showLevel(0);
+  saveButton.disabled = !take || take.seconds === 0;
+}
+
+recordButton.addEventListener('click', () => {
+  if (recording) return stop();
+  errorLine.hidden = true;
+  take = createTake(FORMAT);
+  startedAt = new Date();
+  const current = take;
+  recordButton.textContent = 'Stop';
+  saveButton.disabled = true;
+  // The first recording asks (the main process shows its dialog); silence is recorded meanwhile.
+  recording = session.record(FORMAT).subscribe({
+    next: (frame) => {
+      current.add(frame);
+      showLevel(Math.round(meterFraction(frame.samples) * 100));
+      clock.textContent = `${current.seconds.toFixed(1)} s (${current.deviceSeconds.toFixed(1)} s from the microphone)`;
+    },
+    error: (error: unknown) => {
+      showError(error);
+      stop();
+    },
+  });
+});
+
+saveButton.addEventListener('click', () => {
+  if (!take) return;
+  // A download: Electron asks where to save it with the system's save dialog.
+  const url = URL.createObjectURL(new Blob([take.toWav() as Uint8Array<ArrayBuffer>], { type: 'audio/wav' }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = takeFileName(startedAt);
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+});
+
+window.addEventListener('beforeunload', () => session.close());

@@ -1,0 +1,56 @@
+import type { RecordPermission } from '@micgate/core';
+
+/**
+ * The fixed IPC channels between the preload bridge and the main-process broker. Nothing else
+ * crosses: the renderer can read the status, ask, and hear changes.
+ */
+export const CHANNELS = Object.freeze({
+  status: 'micgate:microphone:status',
+  request: 'micgate:microphone:request',
+  subscribe: 'micgate:microphone:subscribe',
+  unsubscribe: 'micgate:microphone:unsubscribe',
+  changed: 'micgate:microphone:changed',
+} as const);
+
+/** What the renderer asks the main process to show. */
+export interface BridgeRequest {
+  usageDescription: string;
+  appName?: string;
+}
+
+/** The permission, and why when the reason lies outside the app (e.g. macOS privacy settings). */
+export interface PermissionState {
+  permission: RecordPermission;
+  reason?: string;
+}
+
+/** Errors cross IPC as data: thrown errors lose their class and code on the way. */
+export type BridgeResult = ({ ok: true } & PermissionState) | { ok: false; code: string; message: string };
+
+/** The surface the preload exposes to the page (`window.micgate` by default). */
+export interface MicrophoneBridge {
+  status(): Promise<BridgeResult>;
+  request(request: BridgeRequest): Promise<BridgeResult>;
+  /** Calls `listener` with every change of the permission; returns the unsubscribe function. */
+  onChange(listener: (state: PermissionState) => void): () => void;
+}
+
+export const ERROR_CODES = Object.freeze({
+  forbiddenOrigin: 'ERR_MICGATE_FORBIDDEN_ORIGIN',
+  invalidArgument: 'ERR_MICGATE_INVALID_ARGUMENT',
+  promptUnavailable: 'ERR_MICGATE_PROMPT_UNAVAILABLE',
+  missingUsageDescription: 'ERR_MICGATE_MISSING_USAGE_DESCRIPTION',
+} as const);
+
+const PERMISSIONS: readonly string[] = ['undetermined', 'denied', 'granted'];
+
+export function isRecordPermission(value: unknown): value is RecordPermission {
+  return typeof value === 'string' && PERMISSIONS.includes(value);
+}
+
+/** Checks a state that arrived over IPC (never trust the other side's shape). */
+export function isPermissionState(value: unknown): value is PermissionState {
+  if (value === null || typeof value !== 'object') return false;
+  const { permission, reason } = value as Partial<PermissionState>;
+  return isRecordPermission(permission) && (reason === undefined || typeof reason === 'string');
+}
