@@ -1,0 +1,10 @@
+import { describeConformance } from '@micgate/conformance';
+import { createBrowserAdapter } from '../src/index.js';
+import { chromiumHarness } from '../test-support/harness.js';
+
+describeConformance(
+  'browser (Chromium)',
+  chromiumHarness({
+    makeAdapter: (gate) => createBrowserAdapter({ getUserMedia: gate.getUserMedia, explain: gate.explain }),
+  }),
+);

@@ -1,0 +1,83 @@
+import { DeviceLostError } from '@micgate/core';
+import { expect, test } from 'vitest';
+import { captureAudio } from '../src/index.js';
+import { waitFor } from '../test-support/page.js';
+
+/**
+ * A live audio track that Chromium itself ends: the receiving side of a loopback WebRTC call
+ * carrying an oscillator; stopping the receiver's transceiver ends the track ('ended' fires).
+ */
+async function browserEndedTrack(): Promise<{ stream: MediaStream; end: () => void }> {
+  const source = new AudioContext();
+  const oscillator = source.createOscillator();
+  const destination = source.createMediaStreamDestination();
+  oscillator.connect(destination);
+  oscillator.start();
+  const sender = new RTCPeerConnection();
+  const receiver = new RTCPeerConnection();
+  sender.onicecandidate = (event) => event.candidate && receiver.addIceCandidate(event.candidate);
+  receiver.onicecandidate = (event) => event.candidate && sender.addIceCandidate(event.candidate);
+  const received = new Promise<MediaStreamTrack>((resolve) => {
+    receiver.ontrack = (event) => resolve(event.track);
+  });
+  sender.addTrack(destination.stream.getAudioTracks()[0]!, destination.stream);
+  await sender.setLocalDescription(await sender.createOffer());
+  await receiver.setRemoteDescription(sender.localDescription!);
+  await receiver.setLocalDescription(await receiver.createAnswer());
+  await sender.setRemoteDescription(receiver.localDescription!);
+  const track = await received;
+  return {
+    stream: new MediaStream([track]),
+    end: () => {
+      for (const transceiver of receiver.getTransceivers()) transceiver.stop();
+      setTimeout(() => {
+        sender.close();
+        receiver.close();
+        source.close();
+      }, 500);
+    },
+  };
+}
+
+test('a track the browser ends while permission stands fails capture with DeviceLostError (the lost-device branch)', async () => {
+  const { stream, end } = await browserEndedTrack();
+  let frames = 0;
+  let failed: unknown;
+  const subscription = captureAudio(stream, { sampleRate: 48_000, channels: 1, framesPerBuffer: 512 }).subscribe({
+    next: () => frames++,
+    error: (error: unknown) => (failed = error),
+  });
+  await waitFor(() => frames >= 3, 5_000, 'frames from the element');
+  const ended = new Promise((resolve) => stream.getAudioTracks()[0]!.addEventListener('ended', resolve));
+  end();
+  await ended;
+  await waitFor(() => failed !== undefined, 3_000, 'the capture to fail');
+  expect(failed).toBeInstanceOf(DeviceLostError);
+  subscription.unsubscribe();
+});
+
+test("a track ended by a revocation goes quiet instead (classifyTrackEnd says 'revoked')", async () => {
+  const { stream, end } = await browserEndedTrack();
+  let frames = 0;
+  let failed: unknown;
+  let asked = 0;
+  const subscription = captureAudio(
+    stream,
+    { sampleRate: 48_000, channels: 1, framesPerBuffer: 512 },
+    {
+      classifyTrackEnd: async () => {
+        asked++;
+        return 'revoked';
+      },
+    },
+  ).subscribe({ next: () => frames++, error: (error: unknown) => (failed = error) });
+  await waitFor(() => frames >= 3, 5_000, 'frames from the element');
+  end();
+  await waitFor(() => asked === 1, 3_000, 'the end to be classified');
+  const after = frames;
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  expect(frames - after).toBeLessThanOrEqual(1);
+  expect(failed).toBeUndefined();
+  expect(subscription.closed).toBe(false);
+  subscription.unsubscribe();
+});

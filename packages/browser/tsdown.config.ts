@@ -1,0 +1,3 @@
+import { libraryBuild } from '@micgate/config/tsdown';
+
+export default libraryBuild();

@@ -1,0 +1,3 @@
+import { chromiumProject } from './test-support/vitest.js';
+
+export default chromiumProject({ include: ['test/**/*.test.ts'] });
