@@ -1,0 +1,122 @@
+import { parseArgs } from 'node:util';
+import { FORMAT_LIMITS } from '@micgate/core';
+import { isAppId } from '@micgate/node';
+
+export const DEFAULT_APP_ID = 'micgate-record';
+
+export interface RecorderOptions {
+  output: string;
+  seconds: number;
+  sampleRate: number;
+  channels: number;
+  device: string | number | undefined;
+  appId: string;
+}
+
+export type ParsedArgs = { help: true } | { help: false; options: RecorderOptions };
+
+/** A command-line mistake; the message names the flag. */
+export class UsageError extends Error {}
+
+export const USAGE = `micgate-record: record the microphone to a WAV file, asking for permission first
+
+Usage:
+  micgate-record OUT.wav [--seconds 10] [--device NAME] [--rate 48000] [--channels 1] [--app-id ID]
+
+Options:
+  -s, --seconds N     how long to record (default 10); Ctrl-C stops early and keeps a valid file
+  -d, --device NAME   input device: a PortAudio device index or (part of) its name (default: the system default)
+  -r, --rate HZ       sample rate, ${FORMAT_LIMITS.sampleRate.min}–${FORMAT_LIMITS.sampleRate.max} (default 48000)
+  -c, --channels N    channels, ${FORMAT_LIMITS.channels.min}–${FORMAT_LIMITS.channels.max} (default 1)
+      --app-id ID     the app id the decision is remembered under (default ${DEFAULT_APP_ID})
+  -h, --help          show this help
+
+The first run asks on the terminal whether micgate-record may use the microphone; the answer
+is remembered. Change it with \`micgate grant ${DEFAULT_APP_ID}\`, \`micgate deny ${DEFAULT_APP_ID}\`
+or \`micgate reset ${DEFAULT_APP_ID}\`. Without permission the file is silence.
+
+Exit status: 0 recorded, 1 failed, 2 bad usage, 3 no usable input device,
+4 permission denied or not given (denied: the file is silence), 5 no terminal to ask on,
+130 stopped with Ctrl-C (the file is kept and valid).
+`;
+
+const WAV_MAX_DATA_BYTES = 0xffff_ffff - 36;
+
+export function parseRecorderArgs(argv: readonly string[]): ParsedArgs {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (error) {
+    throw new UsageError(describeParseError(error));
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return { help: true };
+  const [output, ...extra] = positionals;
+  if (output === undefined || output === '') throw new UsageError('missing the output file, e.g. `micgate-record out.wav`');
+  if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}: give one output file`);
+
+  const seconds = numberFlag('--seconds', values.seconds, 10);
+  if (!(seconds > 0)) throw new UsageError(`--seconds must be a number above 0; got ${JSON.stringify(values.seconds)}`);
+  const sampleRate = integerFlag('--rate', values.rate, 48_000, FORMAT_LIMITS.sampleRate);
+  const channels = integerFlag('--channels', values.channels, 1, FORMAT_LIMITS.channels);
+  const maxSeconds = Math.floor(WAV_MAX_DATA_BYTES / (sampleRate * channels * 2));
+  if (seconds > maxSeconds) {
+    throw new UsageError(`--seconds must be at most ${maxSeconds} at ${sampleRate} Hz × ${channels} channel(s): a WAV file holds under 4 GiB`);
+  }
+  const appId = values['app-id'] ?? DEFAULT_APP_ID;
+  if (!isAppId(appId)) {
+    throw new UsageError(`--app-id must be 1–200 letters, digits or . _ - @ / + (not starting with -); got ${JSON.stringify(appId)}`);
+  }
+  let device: string | number | undefined;
+  if (values.device !== undefined) {
+    if (values.device.trim() === '') throw new UsageError('--device must name a device (an index or part of its name)');
+    device = /^\d+$/.test(values.device) ? Number(values.device) : values.device;
+  }
+  return { help: false, options: { output, seconds, sampleRate, channels, device, appId } };
+}
+
+function parse(argv: readonly string[]) {
+  return parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      seconds: { type: 'string', short: 's' },
+      device: { type: 'string', short: 'd' },
+      rate: { type: 'string', short: 'r' },
+      channels: { type: 'string', short: 'c' },
+      'app-id': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+}
+
+function numberFlag(flag: string, text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value)) throw new UsageError(`${flag} must be a number; got ${JSON.stringify(text)}`);
+  return value;
+}
+
+function integerFlag(flag: string, text: string | undefined, fallback: number, limits: { min: number; max: number }): number {
+  const value = numberFlag(flag, text, fallback);
+  if (!Number.isInteger(value) || value < limits.min || value > limits.max) {
+    throw new UsageError(`${flag} must be a whole number from ${limits.min} to ${limits.max}; got ${JSON.stringify(text)}`);
+  }
+  return value;
+}
+
+/** parseArgs says "Unknown option '--x'" and the like; keep its flag name, drop its advice for scripts. */
+function describeParseError(error: unknown): string {
+  const { code, message } = error as { code?: string; message?: string };
+  const text = String(message ?? error);
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    const flag = /'([^']+)'/.exec(text)?.[1] ?? text;
+    return `unknown option ${flag}`;
+  }
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    const flag = /(--[a-z-]+)/.exec(text)?.[1] ?? 'an option';
+    return text.includes('does not take an argument') ? `${flag} takes no value` : `${flag} needs a value`;
+  }
+  return text.split('\n')[0] ?? text;
+}

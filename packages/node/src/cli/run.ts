@@ -1,0 +1,115 @@
+import { MicgateError } from '@micgate/core';
+import { isAppId } from '../permission/app-id.js';
+import { defaultConfigDir } from '../permission/config-dir.js';
+import { createPermissionStore, type PermissionStore } from '../permission/store.js';
+import type { PermissionSnapshot } from '../permission/store-file.js';
+import { usage } from './usage.js';
+
+export interface CliIo {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  env: NodeJS.ProcessEnv;
+}
+
+export const EXIT_OK = 0;
+export const EXIT_FAILURE = 1;
+export const EXIT_USAGE = 2;
+
+class UsageError extends Error {}
+
+/** The `micgate` settings command; resolves with the exit status. */
+export async function runMicgate(argv: readonly string[], io: CliIo): Promise<number> {
+  const store = createPermissionStore({
+    configDir: defaultConfigDir(io.env),
+    logger: { warn: (message) => io.stderr.write(`${message}\n`) },
+  });
+  try {
+    if (argv.includes('--help') || argv.includes('-h') || argv[0] === 'help') {
+      io.stdout.write(usage(store.path));
+      return EXIT_OK;
+    }
+    return await runCommand(argv, store, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr.write(`micgate: ${error.message}\nRun \`micgate --help\` for usage.\n`);
+      return EXIT_USAGE;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    const code = error instanceof MicgateError ? error.code : ((error as NodeJS.ErrnoException | undefined)?.code ?? '');
+    io.stderr.write(`micgate: ${message}${code ? ` (${code})` : ''}\n`);
+    return EXIT_FAILURE;
+  }
+}
+
+async function runCommand(argv: readonly string[], store: PermissionStore, io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case undefined:
+      throw new UsageError('missing command: list, grant, deny or reset');
+    case 'list': {
+      const json = takeFlag(rest, '--json');
+      expectNoMore(rest, 'list');
+      const apps = await store.list();
+      io.stdout.write(json ? `${JSON.stringify(apps, null, 2)}\n` : formatList(apps, store.path));
+      return EXIT_OK;
+    }
+    case 'grant':
+    case 'deny': {
+      const appId = takeAppId(rest, command);
+      expectNoMore(rest, command);
+      await store.set(appId, command === 'grant' ? 'granted' : 'denied');
+      io.stdout.write(
+        command === 'grant'
+          ? `${appId} may now use the microphone.\n`
+          : `${appId} may not use the microphone. (\`micgate grant ${appId}\` allows it again.)\n`,
+      );
+      return EXIT_OK;
+    }
+    case 'reset': {
+      if (takeFlag(rest, '--all')) {
+        expectNoMore(rest, 'reset --all');
+        const count = await store.resetAll();
+        io.stdout.write(`Forgot ${count} decision${count === 1 ? '' : 's'}; every app will ask again.\n`);
+        return EXIT_OK;
+      }
+      const appId = takeAppId(rest, 'reset', ' (or --all)');
+      expectNoMore(rest, 'reset');
+      const had = await store.reset(appId);
+      io.stdout.write(had ? `Forgot ${appId}'s decision; it will ask again.\n` : `${appId} had no decision; it will ask when it needs the microphone.\n`);
+      return EXIT_OK;
+    }
+    default:
+      throw new UsageError(`unknown command ${JSON.stringify(command)}: use list, grant, deny or reset`);
+  }
+}
+
+function takeFlag(args: string[], flag: string): boolean {
+  const index = args.indexOf(flag);
+  if (index === -1) return false;
+  args.splice(index, 1);
+  return true;
+}
+
+function takeAppId(args: string[], command: string, alternative = ''): string {
+  const appId = args.shift();
+  if (appId === undefined) throw new UsageError(`${command} needs an app id${alternative}, e.g. \`micgate ${command} micgate-record\``);
+  if (appId.startsWith('-')) throw new UsageError(`unknown option ${JSON.stringify(appId)} for ${command}`);
+  if (!isAppId(appId)) {
+    throw new UsageError(`${JSON.stringify(appId)} is not an app id (1–200 letters, digits or . _ - @ / +)`);
+  }
+  return appId;
+}
+
+function expectNoMore(args: string[], command: string): void {
+  const [extra] = args;
+  if (extra === undefined) return;
+  throw new UsageError(extra.startsWith('-') ? `unknown option ${JSON.stringify(extra)} for ${command}` : `unexpected argument ${JSON.stringify(extra)} after ${command}`);
+}
+
+function formatList(apps: PermissionSnapshot, path: string): string {
+  const rows = Object.entries(apps).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  if (rows.length === 0) return `No app has a remembered decision (${path}).\n`;
+  const width = Math.max(3, ...rows.map(([appId]) => appId.length));
+  const lines = rows.map(([appId, entry]) => `${appId.padEnd(width)}  ${entry.decision.padEnd(8)}  ${entry.time}`);
+  return `${'APP'.padEnd(width)}  ${'DECISION'}  SINCE\n${lines.join('\n')}\n`;
+}

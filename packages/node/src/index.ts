@@ -1,0 +1,31 @@
+export { createNodeAdapter, type NodeAdapter, type NodeAdapterOptions } from './adapter.js';
+export {
+  type CaptureLoss,
+  type CaptureOptions,
+  type CaptureStats,
+  captureStats,
+  type DeviceSelector,
+  listInputDevices,
+  openCapture,
+  portAudioVersion,
+} from './capture/index.js';
+export { type CliIo, runMicgate } from './cli/run.js';
+export {
+  askInTerminal,
+  canPromptOn,
+  createPermissionStore,
+  defaultConfigDir,
+  type FileWatchOptions,
+  isAppId,
+  type LockOptions,
+  type PermissionEntry,
+  type PermissionSnapshot,
+  type PermissionStore,
+  type PermissionStoreOptions,
+  type PromptQuestion,
+  promptText,
+  type StoredDecision,
+  type StoreLogger,
+  StoreLockedError,
+  type TerminalPromptOptions,
+} from './permission/index.js';

@@ -1,0 +1,209 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { attachRig } from '@micgate/audio-rig';
+import { type DeviceFrame, DeviceLostError, DeviceNotFoundError, InvalidArgumentError, measureLevel } from '@micgate/core';
+import { firstValueFrom, type Observable, take, toArray } from 'rxjs';
+import { afterEach, describe, expect, inject, test } from 'vitest';
+import { loadBinding } from '../src/capture/binding.js';
+import { captureStats, listInputDevices, openCapture } from '../src/capture/index.js';
+import { packageDir } from './helpers.js';
+import { channel, concat, estimateFrequency, monotonicSeconds } from './signal.js';
+
+const rigDir = inject('rigDir');
+const noRig = rigDir === '';
+if (noRig) console.warn(`capture tests skipped: ${inject('rigUnavailable')}`);
+const rig = () => attachRig(rigDir);
+const captureSource = join(packageDir, 'src', 'capture', 'index.ts');
+const mono = { sampleRate: 48_000, channels: 1, framesPerBuffer: 480 };
+
+/** Collect `count` frames, with a bound so a stalled device fails the test instead of hanging it. */
+function collect(frames$: Observable<DeviceFrame>, count: number, timeoutMs = 10_000): Promise<DeviceFrame[]> {
+  return Promise.race([
+    firstValueFrom(frames$.pipe(take(count), toArray())),
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no ${count} frames within ${timeoutMs} ms`)), timeoutMs).unref()),
+  ]);
+}
+
+async function waitUntil(check: () => Promise<boolean> | boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe.skipIf(noRig)('PortAudio capture on the rig (real PulseAudio source through ALSA)', () => {
+  afterEach(async () => {
+    expect(captureStats().openStreams).toBe(0);
+  });
+
+  test('lists the input devices with ids, the default flagged', async () => {
+    const devices = await listInputDevices();
+    const names = devices.map((device) => device.name);
+    expect(names).toEqual(expect.arrayContaining(['pulse', 'default']));
+    expect(devices.filter((device) => device.isDefault)).toHaveLength(1);
+    const pulse = devices.find((device) => device.name === 'pulse');
+    expect(pulse).toMatchObject({ id: 'ALSA:pulse', isDefault: false });
+    expect(pulse?.maxChannels).toBeGreaterThanOrEqual(2);
+    expect(pulse?.defaultSampleRate).toBeGreaterThan(0);
+  });
+
+  test('captures a known sine at the right frequency (±1%) and level', async () => {
+    const played = await rig().setSine(1000, 0.4);
+    const frames = await collect(openCapture(mono), 100); // 1 s
+    const samples = concat(frames.slice(10).map((frame) => frame.samples));
+    expect(estimateFrequency(samples, 48_000)).toBeGreaterThan(played.frequency * 0.99);
+    expect(estimateFrequency(samples, 48_000)).toBeLessThan(played.frequency * 1.01);
+    expect(measureLevel(samples).rms).toBeCloseTo(played.rms, 2);
+    expect(measureLevel(samples).peak).toBeLessThanOrEqual(0.41);
+  });
+
+  test('a changed sine is what the next capture hears, in stereo too', async () => {
+    const played = await rig().setSine(440, 0.25);
+    const frames = await collect(openCapture({ sampleRate: 48_000, channels: 2, framesPerBuffer: 1024 }), 40);
+    const samples = concat(frames.slice(5).map((frame) => frame.samples));
+    for (const index of [0, 1]) {
+      const one = channel(samples, 2, index);
+      expect(Math.abs(estimateFrequency(one, 48_000) / played.frequency - 1)).toBeLessThan(0.01);
+      expect(measureLevel(one).rms).toBeCloseTo(played.rms, 2);
+    }
+  });
+
+  test('every buffer has exactly framesPerBuffer frames and a capture time on the monotonic clock', async () => {
+    const format = { sampleRate: 44_100, channels: 1, framesPerBuffer: 441 };
+    const before = monotonicSeconds();
+    const frames = await collect(openCapture(format), 50);
+    const after = monotonicSeconds();
+    for (const frame of frames) {
+      expect(frame).toMatchObject({ frames: 441, sampleRate: 44_100, channels: 1 });
+      expect(frame.samples).toHaveLength(441);
+    }
+    const steps = frames.slice(1).map((frame, i) => frame.time - frames[i]!.time);
+    const sorted = [...steps].sort((a, b) => a - b);
+    expect(sorted[sorted.length >> 1]).toBeCloseTo(0.01, 3);
+    expect(Math.min(...steps)).toBeGreaterThan(0);
+    // Captured after the device was opened (minus the device latency), before it reached us.
+    expect(frames[0]!.time).toBeGreaterThan(before - 0.5);
+    expect(frames.at(-1)!.time).toBeLessThan(after);
+  });
+
+  test('delivers at the real-time pace', async () => {
+    const start = performance.now();
+    const frames = await collect(openCapture(mono), 150); // 1.5 s of audio
+    const seconds = (performance.now() - start) / 1000;
+    expect(frames).toHaveLength(150);
+    expect(seconds).toBeGreaterThan(1.5 * 0.85);
+    expect(seconds).toBeLessThan(1.5 + 1.0);
+  });
+
+  test('unsubscribing closes the device: no open stream here, no capture stream in PulseAudio', async () => {
+    const subscription = openCapture(mono).subscribe();
+    expect(captureStats().openStreams).toBe(1);
+    await waitUntil(async () => (await rig().sourceOutputs()) === 1, 5_000, 'PulseAudio to see the capture');
+    subscription.unsubscribe();
+    expect(captureStats().openStreams).toBe(0);
+    await waitUntil(async () => (await rig().sourceOutputs()) === 0, 5_000, 'PulseAudio to see the capture end');
+  });
+
+  test('selects a device by name, id, part of a name or PortAudio index', async () => {
+    const devices = await listInputDevices();
+    const pulse = devices.find((device) => device.name === 'pulse')!;
+    const index = loadBinding()
+      .listDevices(false)
+      .find((device) => device.name === 'pulse')!.index;
+    for (const device of ['pulse', pulse.id, 'PULS', index]) {
+      const [frame] = await collect(openCapture(mono, { device }), 1);
+      expect(frame?.samples).toHaveLength(480);
+    }
+  });
+
+  test('refuses bad input before opening anything, naming the field', () => {
+    expect(() => openCapture({ ...mono, sampleRate: Number.NaN })).toThrow(expect.objectContaining({ field: 'sampleRate' }));
+    expect(() => openCapture({ ...mono, channels: 0 })).toThrow(InvalidArgumentError);
+    expect(() => openCapture({ ...mono, framesPerBuffer: 8 })).toThrow(expect.objectContaining({ field: 'framesPerBuffer' }));
+    expect(() => openCapture(mono, { device: '  ' })).toThrow(expect.objectContaining({ field: 'device' }));
+    expect(() => openCapture(mono, { bufferSeconds: 0 })).toThrow(expect.objectContaining({ field: 'bufferSeconds' }));
+    expect(captureStats().openStreams).toBe(0);
+  });
+
+  test('an unknown device name fails with DeviceNotFoundError listing the inputs', async () => {
+    const error = await collect(openCapture(mono, { device: 'no such microphone' }), 1).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(DeviceNotFoundError);
+    expect(String((error as Error).message)).toContain('"pulse"');
+    await expect(collect(openCapture(mono, { device: 999 }), 1)).rejects.toBeInstanceOf(DeviceNotFoundError);
+  });
+
+  test('reports input lost when JS stalls longer than the ring holds', async () => {
+    const losses: number[] = [];
+    const frames: DeviceFrame[] = [];
+    const lostBefore = captureStats().framesLost;
+    const subscription = openCapture(mono, { bufferSeconds: 0.1, onOverflow: (loss) => losses.push(loss.framesLost) }).subscribe((frame) => {
+      frames.push(frame);
+      if (frames.length === 5) {
+        const until = performance.now() + 400; // block the event loop: the ring (100 ms) overflows
+        while (performance.now() < until) {}
+      }
+    });
+    await waitUntil(() => frames.length >= 30, 5_000, 'frames after the stall');
+    subscription.unsubscribe();
+    expect(losses.length).toBeGreaterThan(0);
+    expect(losses.at(-1)).toBeGreaterThan(48_000 * 0.1);
+    expect(captureStats().framesLost - lostBefore).toBeGreaterThanOrEqual(losses.at(-1)!);
+    // Frames after the loss are timed by their own capture time: the gap shows in `time`.
+    const gaps = frames.slice(1).map((frame, i) => frame.time - frames[i]!.time);
+    expect(Math.max(...gaps)).toBeGreaterThan(0.1);
+  });
+
+  test('unplugging during capture ends it with DeviceLostError; the process lives on; replug works', async () => {
+    const frames$ = openCapture(mono);
+    const received: DeviceFrame[] = [];
+    const ended = new Promise<unknown>((resolve) => {
+      frames$.subscribe({ next: (frame) => received.push(frame), error: resolve, complete: () => resolve('completed') });
+    });
+    await waitUntil(() => received.length >= 10, 5_000, 'frames before the unplug');
+    await rig().unplug();
+    try {
+      const error = await Promise.race([ended, new Promise((resolve) => setTimeout(() => resolve('no error within 5 s'), 5_000))]);
+      expect(error).toBeInstanceOf(DeviceLostError);
+      expect(captureStats().openStreams).toBe(0);
+      // While unplugged, opening fails with a typed error instead of hanging or crashing.
+      const openError = await collect(openCapture(mono), 1).catch((caught: unknown) => caught);
+      expect(openError).toBeInstanceOf(DeviceNotFoundError);
+    } finally {
+      await rig().replug();
+    }
+    const [frame] = await collect(openCapture(mono), 1);
+    expect(frame?.samples).toHaveLength(480);
+  });
+
+  test.each([
+    ['process.exit() inside a frame', 'exit'],
+    ['an uncaught exception inside a frame', 'throw'],
+  ])('a process that ends by %s while capturing exits without a crash', async (_name, how) => {
+    const script = `
+      import { openCapture } from ${JSON.stringify(captureSource)};
+      let n = 0;
+      openCapture({ sampleRate: 48000, channels: 2, framesPerBuffer: 256 }).subscribe(() => {
+        if (++n === 20) { ${how === 'exit' ? 'process.exit(7)' : "throw new Error('boom')"} }
+      });
+    `;
+    const child = spawn(process.execPath, ['--conditions=@micgate/source', '--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: packageDir,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk;
+    });
+    const { code, signal } = await new Promise<{ code: number | null; signal: string | null }>((resolve) => {
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      child.on('exit', (exitCode, exitSignal) => {
+        clearTimeout(timer);
+        resolve({ code: exitCode, signal: exitSignal });
+      });
+    });
+    expect(signal).toBeNull();
+    expect(code, stderr).toBe(how === 'exit' ? 7 : 1);
+    if (how === 'throw') expect(stderr).toContain('boom');
+  });
+});

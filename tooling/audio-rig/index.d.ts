@@ -1,0 +1,43 @@
+export interface RigOptions {
+  /** Sine frequency at start, Hz (default 440). */
+  frequency?: number;
+  /** Sine amplitude at start, 0–1 (default 0.5). */
+  amplitude?: number;
+  /** The virtual microphone's rate (default 48000); it is mono. */
+  sampleRate?: number;
+  /** A folder to use instead of a fresh temporary one. */
+  dir?: string;
+  /** Extra wait once PulseAudio plays the feeder's stream (default 300 ms). */
+  settleMs?: number;
+}
+
+export interface RigSignal {
+  frequency: number;
+  amplitude: number;
+  /** RMS a capture will measure: amplitude / √2. */
+  rms: number;
+}
+
+export interface AudioRig {
+  readonly dir: string;
+  /** Set these in every process that captures: PULSE_SERVER and ALSA_CONFIG_PATH. */
+  readonly env: { PULSE_SERVER: string; ALSA_CONFIG_PATH: string };
+  readonly pulseServer: string;
+  readonly sampleRate: number;
+  /** Change the sine (phase-continuous); resolves once the new signal has reached the source. */
+  setSine(frequency: number, amplitude?: number): Promise<RigSignal>;
+  status(): Promise<{ ok: boolean; frequency: number; amplitude: number; playing: boolean; writtenSeconds: number; playedSeconds: number; restarts: number; pid: number }>;
+  /** Remove the virtual microphone (unload its sink): open captures lose their device. */
+  unplug(): Promise<void>;
+  /** Bring the virtual microphone back as the default source. */
+  replug(): Promise<void>;
+  /** Capture streams PulseAudio has open on its sources right now. */
+  sourceOutputs(): Promise<number>;
+  /** Stop the feeder and the daemon and remove the folder. */
+  stop(): Promise<void>;
+}
+
+export const ALSA_CONFIG: string;
+export function startRig(options?: RigOptions): Promise<AudioRig>;
+export function attachRig(dir: string): AudioRig;
+export function stopRig(dir: string): Promise<void>;
