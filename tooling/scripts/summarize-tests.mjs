@@ -4,7 +4,8 @@
 // Exits 1 when the log shows no test at all or any failure.
 import { readFileSync } from 'node:fs';
 
-const log = readFileSync(process.argv[2] ?? 0, 'utf8').replace(/\x1b\[[0-9;]*m/g, '');
+const ansiColour = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
+const log = readFileSync(process.argv[2] ?? 0, 'utf8').replace(ansiColour, '');
 const total = { passed: 0, failed: 0, skipped: 0 };
 let runs = 0;
 for (const line of log.split('\n')) {
