@@ -50,7 +50,16 @@ export function chromiumHarness(options: ChromiumHarnessOptions): CreateHarness 
         now: () => performance.now(),
         advance: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
       },
-      supports: { dismiss: false, faults, slackMs: options.slackMs ?? 150 },
+      supports: {
+        dismiss: false,
+        faults,
+        slackMs: options.slackMs ?? 150,
+        reasons: {
+          dismiss: 'after one dismissal headless Chromium rejects every later request from the page ("Permission dismissed"), even once granted',
+          busy: 'the fake capture device cannot be made busy',
+          lost: 'the fake capture device cannot be unplugged; a track ends by itself only when permission is revoked (R9)',
+        },
+      },
       format: options.format ?? { sampleRate: FAKE_MICROPHONE.sampleRate, channels: 1, framesPerBuffer: 1024 },
       relaunch: async () => options.makeAdapter(gate),
       dispose: () => gate.dispose(),

@@ -51,6 +51,8 @@ export interface HarnessSupports {
   faults: Record<DeviceFault, boolean>;
   /** Extra milliseconds real-time assertions allow (scheduling jitter, device start-up). 0 on virtual time. */
   slackMs: number;
+  /** Why the platform cannot do what it declares false above; the suite prints it with the tests it did not run. */
+  reasons?: Partial<Record<'dismiss' | DeviceFault, string>>;
 }
 
 export interface ConformanceHarness {

@@ -81,15 +81,17 @@ export function describeConformance(name: string, createHarness: CreateHarness, 
       return recording;
     }
 
-    function requires(ctx: TestContext, supported: boolean, what: string): void {
+    function requires(ctx: TestContext, supported: boolean, what: string, reason: string | undefined): void {
       if (!supported) {
-        notRun.push(`${ctx.task.name} — the platform cannot ${what}`);
-        ctx.skip(`${name} cannot ${what}`);
+        const why = `${name} cannot ${what}${reason ? `: ${reason}` : ''}`;
+        notRun.push(`${ctx.task.name} — ${why}`);
+        ctx.skip(why);
       }
     }
 
     function requiresFault(ctx: TestContext, fault: DeviceFault): void {
-      requires(ctx, h.supports.faults[fault] && h.device.injectFault !== undefined, `inject a '${fault}' device fault`);
+      const supported = h.supports.faults[fault] && h.device.injectFault !== undefined;
+      requires(ctx, supported, `inject a '${fault}' device fault`, h.supports.reasons?.[fault]);
     }
 
     async function waitFor(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 5_000): Promise<void> {
@@ -247,7 +249,7 @@ export function describeConformance(name: string, createHarness: CreateHarness, 
     });
 
     test('R4 a dismissed prompt answers false and leaves the decision open', async (ctx) => {
-      requires(ctx, h.supports.dismiss, 'let the user dismiss a prompt without deciding');
+      requires(ctx, h.supports.dismiss, 'let the user dismiss a prompt without deciding', h.supports.reasons?.dismiss);
       const session = open();
       await h.user.answerNextPrompt('dismiss', { delayMs: 100 });
       expect(await answerOf(session.requestRecordPermission())).toBe(false);

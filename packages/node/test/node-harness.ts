@@ -141,7 +141,12 @@ export function nodeHarnessFactory(rigDir: string): () => Promise<ConformanceHar
         },
       },
       clock: { now: () => performance.now(), advance: sleep },
-      supports: { dismiss: true, faults: { notFound: true, busy: false, lost: true }, slackMs: 1_000 },
+      supports: {
+        dismiss: true,
+        faults: { notFound: true, busy: false, lost: true },
+        slackMs: 1_000,
+        reasons: { busy: 'PulseAudio shares a source between every client, so no device can be made busy' },
+      },
       format: NODE_FORMAT,
       async relaunch() {
         return newAdapter();

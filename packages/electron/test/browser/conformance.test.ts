@@ -40,6 +40,10 @@ async function createHarness(): Promise<ConformanceHarness> {
       // Chromium's fake device cannot be made busy or unplugged from the page.
       faults: { notFound: true, busy: false, lost: false },
       slackMs: 250,
+      reasons: {
+        busy: 'Chromium’s fake capture device cannot be made busy',
+        lost: 'Chromium’s fake capture device cannot be unplugged from the page',
+      },
     },
     format: { sampleRate: 48_000, channels: 1, framesPerBuffer: 1024 },
     relaunch: async () => rig.relaunch().adapter,
