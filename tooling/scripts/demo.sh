@@ -18,5 +18,5 @@ fi
 out=${MICGATE_DEMO_OUT:-micgate-demo.wav}
 status=0
 node apps/cli-recorder/dist/main.js "$out" --seconds 5 --app-id micgate-demo "$@" || status=$?
-say "the answer is remembered; to be asked again: node packages/node/dist/cli.js reset micgate-demo"
+say "the answer is remembered (see: npm run micgate -- list); to be asked again: npm run micgate -- reset micgate-demo"
 exit "$status"
