@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const sessionPath = `${root}/packages/core/src/session.ts`;
 const silencePath = `${root}/packages/core/src/silence.ts`;
+const guardPath = `${root}/packages/core/src/guarded-stream.ts`;
 
 /** [rule, file, what the code says, what the broken code says] */
 const mutations = [
@@ -27,13 +28,15 @@ const mutations = [
   ['R9 device left open on revoke', sessionPath, "        open?.unsubscribe();\n        silence.start();", '        silence.start();'],
   ['R10 no purpose string accepted', sessionPath, 'if (!hasUsageDescription) return Promise.reject(new MissingUsageDescriptionError());', ''],
   ['R11 device kept after the last subscriber', sessionPath, 'share()', 'share({ resetOnRefCountZero: false })'],
+  ['R11 a stream kept past close() starts again', sessionPath, '      if (closed) {\n        subscriber.error(new SessionClosedError());\n        return;\n      }\n', ''],
   ['R11 close leaves requests hanging', sessionPath, 'for (const reject of [...pendingRejections]) reject(new SessionClosedError());', ''],
   ['R12 format not validated', sessionPath, 'const format = resolveFormat(requested);', 'const format = { ...resolveFormat({}), ...requested } as AudioFormat;'],
   ['R13 callback exception escapes', sessionPath, '          onError(thrown);', '          throw thrown;'],
+  ['R13 observer exception escapes to RxJS', guardPath, '          this.report(thrown);', '          throw thrown;'],
   ['R14 abort ignored', sessionPath, "signal?.addEventListener('abort', onAbort, { once: true });", ''],
 ];
 
-const originals = new Map([sessionPath, silencePath].map((path) => [path, readFileSync(path, 'utf8')]));
+const originals = new Map([sessionPath, silencePath, guardPath].map((path) => [path, readFileSync(path, 'utf8')]));
 const restore = () => {
   for (const [path, source] of originals) writeFileSync(path, source);
 };

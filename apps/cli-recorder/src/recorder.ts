@@ -160,7 +160,13 @@ async function record(
         if (settled) return;
         const take = Math.min(frame.frames, totalFrames - written);
         const samples = take === frame.frames ? frame.samples : frame.samples.subarray(0, take * channels);
-        writer.append(samples);
+        try {
+          writer.append(samples);
+        } catch (error) {
+          // A full disk or a vanished file: stop and keep what was written, with a true header.
+          end({ kind: 'error', error });
+          return;
+        }
         written += take;
         lastGated = frame.gated;
         if (!frame.gated) {
@@ -177,7 +183,12 @@ async function record(
     if (settled) subscription.unsubscribe();
   });
   clearInterval(meter);
-  writer.finish();
+  try {
+    writer.finish();
+  } catch (error) {
+    io.stderr.write(`micgate-record: could not finish ${output}: ${describeError(error)}\n`);
+    return EXIT.failed;
+  }
   if (interactive) io.stderr.write('\r\u001b[2K');
   if (losses.frames > 0 || losses.overflows > 0) {
     io.stderr.write(

@@ -24,6 +24,6 @@ export {
   SessionClosedError,
 } from './errors.js';
 export { bufferDuration, DEFAULT_FORMAT, FORMAT_LIMITS, resolveFormat } from './format.js';
-export { createAudioSession } from './session.js';
+export { createAudioSession, isRecordPermission } from './session.js';
 export { type Level, levelBar, measureLevel } from './level.js';
 export { type DecodedWav, decodeWav, encodeWav, encodeWavSamples, type WavFormat, type WavSampleFormat, wavHeader } from './wav.js';

@@ -18,6 +18,7 @@ import {
   SessionClosedError,
 } from './errors.js';
 import { resolveFormat } from './format.js';
+import { GuardedStream } from './guarded-stream.js';
 import { createSilenceClock } from './silence.js';
 import type {
   AudioFormat,
@@ -30,7 +31,10 @@ import type {
   RequestOptions,
 } from './types.js';
 
-const PERMISSIONS: readonly RecordPermission[] = ['undetermined', 'denied', 'granted'];
+/** Whether a value is one of Apple's three answers (for values that crossed a process or a file). */
+export function isRecordPermission(value: unknown): value is RecordPermission {
+  return value === 'undetermined' || value === 'denied' || value === 'granted';
+}
 
 export function createAudioSession(options: AudioSessionOptions): AudioSession {
   if (options === null || typeof options !== 'object') {
@@ -177,6 +181,11 @@ export function createAudioSession(options: AudioSessionOptions): AudioSession {
   /** One recording: silence paced in real time until granted, then the device, back to silence on revoke. */
   function recording(format: AudioFormat): Observable<AudioFrame> {
     return new Observable<AudioFrame>((subscriber) => {
+      // A stream obtained before close() and subscribed after it must not start anything.
+      if (closed) {
+        subscriber.error(new SessionClosedError());
+        return;
+      }
       if (!hasUsageDescription) {
         subscriber.error(new MissingUsageDescriptionError());
         return;
@@ -242,7 +251,7 @@ export function createAudioSession(options: AudioSessionOptions): AudioSession {
     const key = `${format.sampleRate}/${format.channels}/${format.framesPerBuffer}`;
     let shared = recordings.get(key);
     if (!shared) {
-      shared = recording(format).pipe(takeUntil(closed$), share());
+      shared = new GuardedStream(recording(format).pipe(takeUntil(closed$), share()), onError);
       recordings.set(key, shared);
     }
     return shared;
@@ -271,7 +280,7 @@ export function createAudioSession(options: AudioSessionOptions): AudioSession {
 }
 
 function checkedPermission(value: unknown, from: string): RecordPermission {
-  if (PERMISSIONS.includes(value as RecordPermission)) return value as RecordPermission;
+  if (isRecordPermission(value)) return value;
   throw new MicgateError('ERR_MICGATE_ADAPTER', `the adapter's ${from} gave ${String(value)}, not a RecordPermission`);
 }
 

@@ -113,8 +113,9 @@ export interface AudioSessionOptions {
   /** Clock for silence pacing; virtual time in tests. Defaults to rxjs `asyncScheduler`. */
   scheduler?: SchedulerLike;
   /**
-   * Receives errors no caller can catch: exceptions thrown by the app's response callbacks, and
-   * failures of the adapter's status() read or changes() stream. Defaults to `console.error`.
+   * Receives errors no caller can catch: exceptions thrown by the app's response callbacks and by
+   * observers subscribed directly to record(), a recording's error when its observer has no error
+   * handler, and failures of the adapter's status() read or changes() stream. Defaults to `console.error`.
    */
   onError?: (error: unknown) => void;
 }

@@ -6,6 +6,7 @@ import {
   DeviceNotFoundError,
   type DeviceFrame,
   InvalidArgumentError,
+  isRecordPermission,
   type PromptRequest,
   type RecordPermission,
   type RecordPermissionAdapter,
@@ -85,7 +86,7 @@ export class MockUser {
 
   /** A change made outside the app, as in Settings > Privacy > Microphone (or a reset). */
   changeSetting(decision: RecordPermission): void {
-    if (!['undetermined', 'denied', 'granted'].includes(decision)) {
+    if (!isRecordPermission(decision)) {
       throw new InvalidArgumentError('decision', decision, "'undetermined', 'denied' or 'granted'");
     }
     this.decisions.set(this.appId, decision, 'settings');

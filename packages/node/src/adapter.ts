@@ -8,7 +8,7 @@ import {
   type RecordPermission,
   type RecordPermissionAdapter,
 } from '@micgate/core';
-import { distinctUntilChanged, map, type Observable, skip } from 'rxjs';
+import { distinctUntilChanged, map, type Observable } from 'rxjs';
 import { type CaptureOptions, type DeviceSelector, listInputDevices, openCapture } from './capture/index.js';
 import { assertAppId } from './permission/app-id.js';
 import { askInTerminal } from './permission/prompt.js';
@@ -128,8 +128,9 @@ export function createNodeAdapter(options: NodeAdapterOptions): NodeAdapter {
     changes(): Observable<RecordPermission> {
       return store.snapshots().pipe(
         map((apps) => apps[appId]?.decision ?? 'undetermined'),
+        // The first value may repeat status(); the session ignores repeats. Skipping it instead
+        // could drop a real change made between status() and the watcher's first read.
         distinctUntilChanged(),
-        skip(1), // the value when subscribing is status(), not a change
       );
     },
     capture(format: AudioFormat): Observable<DeviceFrame> {

@@ -4,8 +4,6 @@
 //   captureStats()                   → { openStreams, opened, framesLost, inputOverflows } (tests: "device closed").
 //   portAudioVersion()               → diagnostics.
 // The addon loads on first use, so importing this module never needs it built.
-// Permission helper: please also export openCapture, captureStats, portAudioVersion and the types
-// CaptureOptions, CaptureLoss, CaptureStats, DeviceSelector from src/index.ts (bench/ and apps use them).
 export type { NativeDevice } from './binding.js';
 export { type DeviceSelector, listInputDevices } from './devices.js';
 export { type CaptureLoss, type CaptureOptions, type CaptureStats, captureStats, openCapture, portAudioVersion } from './open-capture.js';

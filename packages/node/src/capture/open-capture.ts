@@ -79,7 +79,12 @@ export function openCapture(format: AudioFormat, options: CaptureOptions = {}): 
       (samples, time, framesLost) => {
         if (framesLost > reportedLoss && onOverflow) {
           reportedLoss = framesLost;
-          onOverflow({ framesLost, inputOverflows: stream.stats().inputOverflows });
+          try {
+            onOverflow({ framesLost, inputOverflows: stream.stats().inputOverflows });
+          } catch (error) {
+            // An exception here would be fatal inside the addon's callback; the frames still go on.
+            console.error('micgate: the onOverflow callback threw', error);
+          }
         }
         subscriber.next({ samples, frames: framesPerBuffer, sampleRate, channels, time });
       },
