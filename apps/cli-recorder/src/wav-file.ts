@@ -21,11 +21,6 @@ export class WavFileWriter {
     writeSync(this.fd, wavHeader(format, 0), 0, undefined, 0);
   }
 
-  /** Frames written so far. */
-  get frames(): number {
-    return this.dataBytes / (2 * this.format.channels);
-  }
-
   /** Append interleaved samples (pcm16). */
   append(samples: Float32Array): void {
     if (this.fd === undefined) return;

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { channelOf, measureTone } from '@micgate/conformance';
 
 const appDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const recorderBin = join(appDir, 'dist', 'main.js');
@@ -44,29 +45,11 @@ export function spawnNode(args: string[], env: NodeJS.ProcessEnv): ChildProcess 
 }
 
 /**
- * Frequency of a tone in one channel: upward zero crossings per 50 ms window, median over the
- * windows, so a dropout of the virtual source on a loaded machine does not skew it.
+ * Frequency of a tone in the first channel: the median over 50 ms windows, so a dropout of the
+ * virtual source on a loaded machine does not skew it.
  */
 export function dominantFrequency(samples: Float32Array, channels: number, sampleRate: number): number {
-  const window = Math.round(sampleRate / 20);
-  const frames = Math.floor(samples.length / channels);
-  const estimates: number[] = [];
-  for (let start = 0; start + window <= frames; start += window) {
-    let crossings = 0;
-    let first = -1;
-    let last = -1;
-    for (let i = start + 1; i < start + window; i++) {
-      if (samples[(i - 1) * channels]! < 0 && samples[i * channels]! >= 0) {
-        crossings++;
-        if (first < 0) first = i;
-        last = i;
-      }
-    }
-    if (crossings >= 2) estimates.push(((crossings - 1) * sampleRate) / (last - first));
-  }
-  if (estimates.length === 0) return 0;
-  estimates.sort((a, b) => a - b);
-  return estimates[Math.floor(estimates.length / 2)]!;
+  return measureTone(channelOf(samples, channels), sampleRate, 0.05).frequency;
 }
 
 /** Resolve once the child's stderr matches `pattern`; reject after `timeoutMs` or if it ends first. */

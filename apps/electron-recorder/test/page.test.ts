@@ -13,6 +13,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { estimateFrequency } from '@micgate/conformance';
 import { decodeWav, measureLevel } from '@micgate/core';
 import { type Browser, chromium } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -48,22 +49,6 @@ afterAll(async () => {
   await browser?.close();
   server?.close();
 });
-
-/** Frequency from rising zero crossings. */
-function frequencyOf(samples: Float32Array, sampleRate: number): number {
-  let first = -1;
-  let last = -1;
-  let crossings = 0;
-  for (let i = 1; i < samples.length; i++) {
-    if (samples[i - 1]! < 0 && samples[i]! >= 0) {
-      const at = i - 1 + samples[i - 1]! / (samples[i - 1]! - samples[i]!);
-      if (first < 0) first = at;
-      last = at;
-      crossings++;
-    }
-  }
-  return ((crossings - 1) * sampleRate) / (last - first);
-}
 
 describe('the recorder page', () => {
   it('asks once with the purpose string, records silence then the microphone, meters it, and saves a WAV', async () => {
@@ -124,7 +109,7 @@ describe('the recorder page', () => {
     const firstSound = wav.samples.findIndex((sample) => sample !== 0);
     expect(firstSound).toBeGreaterThan(0.2 * 48_000); // the user took 300 ms to answer
     const sound = wav.samples.subarray(firstSound + 0.5 * 48_000, firstSound + 1.0 * 48_000);
-    expect(Math.abs(frequencyOf(sound, 48_000) - FAKE_MICROPHONE.frequency)).toBeLessThan(FAKE_MICROPHONE.frequency * 0.02);
+    expect(Math.abs(estimateFrequency(sound, 48_000) - FAKE_MICROPHONE.frequency)).toBeLessThan(FAKE_MICROPHONE.frequency * 0.02);
     expect(measureLevel(sound).rms).toBeGreaterThan(FAKE_MICROPHONE.rms * 0.8); // 16-bit PCM, so not exact
     expect(errors).toEqual([]);
     await context.close();

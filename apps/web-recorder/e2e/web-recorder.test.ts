@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromiumLaunchOptions, FAKE_MICROPHONE, fakeMicrophoneWavPath, setMicrophonePermission, writeFakeMicrophoneWav } from '@micgate/browser/test-support';
+import { estimateFrequency } from '@micgate/conformance';
 import { decodeWav } from '@micgate/core';
 import { type Browser, chromium, type Page } from 'playwright';
 import { type PreviewServer, preview } from 'vite';
@@ -36,22 +37,6 @@ const level = async () => {
   const out = page.locator('#level');
   return { rms: Number(await out.getAttribute('data-rms')), frames: Number(await out.getAttribute('data-frames')), gated: (await out.getAttribute('data-gated')) === 'true' };
 };
-
-/** Rising zero crossings over the whole signal, as a frequency. */
-function frequencyOf(samples: Float32Array, sampleRate: number): number {
-  let first = -1;
-  let last = -1;
-  let crossings = 0;
-  for (let i = 1; i < samples.length; i++) {
-    if (samples[i - 1]! < 0 && samples[i]! >= 0) {
-      const at = i - 1 + samples[i - 1]! / (samples[i - 1]! - samples[i]!);
-      if (first < 0) first = at;
-      last = at;
-      crossings++;
-    }
-  }
-  return ((crossings - 1) * sampleRate) / (last - first);
-}
 
 test('ask, meter (silent before the grant, moving after), record, download a WAV of the fake microphone’s sine', async () => {
   await page.goto(`${origin}/`);
@@ -93,7 +78,7 @@ test('ask, meter (silent before the grant, moving after), record, download a WAV
   const wav = decodeWav(new Uint8Array(readFileSync((await download.path())!)));
   expect(wav).toMatchObject({ sampleRate: 48_000, channels: 1 });
   expect(wav.frames / wav.sampleRate).toBeGreaterThanOrEqual(1.5);
-  const frequency = frequencyOf(wav.samples, wav.sampleRate);
+  const frequency = estimateFrequency(wav.samples, wav.sampleRate);
   console.info(`downloaded ${(wav.frames / wav.sampleRate).toFixed(2)} s; ${frequency.toFixed(2)} Hz (fake microphone plays ${FAKE_MICROPHONE.frequency} Hz)`);
   expect(Math.abs(frequency - FAKE_MICROPHONE.frequency) / FAKE_MICROPHONE.frequency).toBeLessThan(0.01);
 });

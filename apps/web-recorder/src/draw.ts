@@ -1,8 +1,10 @@
+import { levelFraction } from '@micgate/core';
+
 /** A horizontal level bar for dBFS from -60 to 0. */
 export function drawMeter(canvas: HTMLCanvasElement, dbfs: number): void {
   const g = canvas.getContext('2d');
   if (!g) return;
-  const fraction = Number.isFinite(dbfs) ? Math.min(1, Math.max(0, (dbfs + 60) / 60)) : 0;
+  const fraction = levelFraction(dbfs);
   g.fillStyle = '#111820';
   g.fillRect(0, 0, canvas.width, canvas.height);
   g.fillStyle = fraction > 0.9 ? '#f85149' : fraction > 0.7 ? '#d29922' : '#3fb950';

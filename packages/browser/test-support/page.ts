@@ -1,4 +1,5 @@
 // Test tooling that runs inside the Chromium page (Vitest browser mode). Not part of the library's API.
+import { measureTone } from '@micgate/conformance';
 import type { PromptRequest, RecordPermission } from '@micgate/core';
 import { commands } from 'vitest/browser';
 import type { ExplainHook, GetUserMedia } from '../src/index.js';
@@ -161,35 +162,10 @@ export async function waitFor(condition: () => boolean | Promise<boolean>, timeo
   }
 }
 
-/** Frequency of a sine from its rising zero crossings, in Hz; samples are one channel. */
-export function zeroCrossingFrequency(samples: Float32Array, sampleRate: number): number {
-  let first = -1;
-  let last = -1;
-  let crossings = 0;
-  for (let i = 1; i < samples.length; i++) {
-    if (samples[i - 1]! < 0 && samples[i]! >= 0) {
-      // Interpolate where the crossing falls between the two samples.
-      const at = i - 1 + -samples[i - 1]! / (samples[i]! - samples[i - 1]!);
-      if (first < 0) first = at;
-      last = at;
-      crossings++;
-    }
-  }
-  if (crossings < 2) return 0;
-  return ((crossings - 1) * sampleRate) / (last - first);
-}
-
 /**
- * Frequency of a sine: the median of zero-crossing estimates over 50 ms windows, so one glitch
- * of Chromium's fake capture (a dropped or repeated chunk under load) does not move it.
+ * Frequency of a sine (one channel): the median over 50 ms windows, so one glitch of Chromium's fake
+ * capture (a dropped or repeated chunk under load) does not move it.
  */
 export function measureFrequency(samples: Float32Array, sampleRate: number): number {
-  const window = Math.round(sampleRate * 0.05);
-  const estimates: number[] = [];
-  for (let start = 0; start + window <= samples.length; start += window) {
-    estimates.push(zeroCrossingFrequency(samples.subarray(start, start + window), sampleRate));
-  }
-  if (estimates.length === 0) return zeroCrossingFrequency(samples, sampleRate);
-  estimates.sort((a, b) => a - b);
-  return estimates[Math.floor(estimates.length / 2)]!;
+  return measureTone(samples, sampleRate, 0.05).frequency;
 }

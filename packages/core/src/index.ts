@@ -25,5 +25,5 @@ export {
 } from './errors.js';
 export { bufferDuration, DEFAULT_FORMAT, FORMAT_LIMITS, resolveFormat } from './format.js';
 export { createAudioSession, isRecordPermission } from './session.js';
-export { type Level, levelBar, measureLevel } from './level.js';
+export { type Level, levelBar, levelFraction, measureLevel } from './level.js';
 export { type DecodedWav, decodeWav, encodeWav, encodeWavSamples, type WavFormat, type WavSampleFormat, wavHeader } from './wav.js';

@@ -21,9 +21,14 @@ export function measureLevel(samples: Float32Array): Level {
   return { rms, peak, dbfs: rms === 0 ? Number.NEGATIVE_INFINITY : 20 * Math.log10(rms) };
 }
 
+/** How full a meter is, 0…1, for dBFS from `floorDb` (default -60) to 0; silence is 0. */
+export function levelFraction(dbfs: number, floorDb = -60): number {
+  return Number.isFinite(dbfs) ? Math.min(1, Math.max(0, (dbfs - floorDb) / -floorDb)) : 0;
+}
+
 /** A text meter such as `[######------]` for dBFS from `floorDb` (default -60) to 0. */
 export function levelBar(dbfs: number, width = 30, floorDb = -60): string {
-  const fraction = Number.isFinite(dbfs) ? Math.min(1, Math.max(0, (dbfs - floorDb) / -floorDb)) : 0;
+  const fraction = levelFraction(dbfs, floorDb);
   const filled = Math.round(fraction * width);
   return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}]`;
 }

@@ -54,7 +54,6 @@ class CaptureStream;
 struct AddonState {
   bool portAudioReady = false;
   std::set<CaptureStream*> openStreams;
-  Napi::FunctionReference captureStreamClass;
 };
 
 Napi::Error PortAudioError(Napi::Env env, PaError code, const std::string& context) {
@@ -422,7 +421,6 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   env.SetInstanceData<AddonState>(state);  // deleted by node-addon-api when the env goes
   env.AddCleanupHook([state]() { Cleanup(state); });
   Napi::Function captureStream = CaptureStream::Define(env);
-  state->captureStreamClass = Napi::Persistent(captureStream);
   exports.Set("CaptureStream", captureStream);
   exports.Set("listDevices", Napi::Function::New(env, ListDevices));
   exports.Set("openStreamCount", Napi::Function::New(env, OpenStreamCount));

@@ -1,7 +1,6 @@
 import {
   type AudioFormat,
   type AudioInputDevice,
-  DEFAULT_FORMAT,
   type DeviceFrame,
   InvalidArgumentError,
   type PromptRequest,
@@ -9,7 +8,7 @@ import {
   type RecordPermissionAdapter,
 } from '@micgate/core';
 import { distinctUntilChanged, map, type Observable } from 'rxjs';
-import { type CaptureOptions, type DeviceSelector, listInputDevices, openCapture } from './capture/index.js';
+import { type CaptureOptions, checkCaptureOptions, type DeviceSelector, listInputDevices, openCapture } from './capture/index.js';
 import { assertAppId } from './permission/app-id.js';
 import { askInTerminal } from './permission/prompt.js';
 import { createPermissionStore, type PermissionStore, type StoreLogger } from './permission/store.js';
@@ -65,8 +64,7 @@ export function createNodeAdapter(options: NodeAdapterOptions): NodeAdapter {
     throw new InvalidArgumentError('device', device, 'a device index (a whole number from 0), id or non-blank name');
   }
   const captureOptions: CaptureOptions = { ...checkedCaptureOptions(options.capture), ...(device === undefined ? {} : { device }) };
-  // openCapture checks its options when called and opens nothing until subscribed: refuse bad ones now.
-  openCapture(DEFAULT_FORMAT, captureOptions);
+  checkCaptureOptions(captureOptions);
   if (input !== undefined && !isReadable(input)) throw new InvalidArgumentError('input', input, 'a readable stream');
   if (output !== undefined && !isWritable(output)) throw new InvalidArgumentError('output', output, 'a writable stream');
   if (logger !== undefined && (logger === null || typeof logger !== 'object' || typeof logger.warn !== 'function')) {

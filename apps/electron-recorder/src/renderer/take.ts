@@ -1,4 +1,4 @@
-import { type AudioFrame, encodeWav, measureLevel } from '@micgate/core';
+import { type AudioFrame, encodeWav, levelFraction, measureLevel } from '@micgate/core';
 
 /** One recording: the frames as they came (silence while not granted), ready to save as WAV. */
 export interface Take {
@@ -36,9 +36,7 @@ export function createTake(format: { sampleRate: number; channels: number }): Ta
 
 /** 0…1 for a meter bar: dBFS from -60 to 0, silence at 0. */
 export function meterFraction(samples: Float32Array, floorDb = -60): number {
-  const { dbfs } = measureLevel(samples);
-  if (!Number.isFinite(dbfs)) return 0;
-  return Math.min(1, Math.max(0, (dbfs - floorDb) / -floorDb));
+  return levelFraction(measureLevel(samples).dbfs, floorDb);
 }
 
 /** A file name for a take, from its start time: recording-2026-11-26T14-03-05.wav. */

@@ -29,6 +29,23 @@ export interface CaptureStats extends CaptureLoss {
   opened: number;
 }
 
+/** Refuse bad capture options, naming the field, before anything is opened. */
+export function checkCaptureOptions(options: CaptureOptions): CaptureOptions {
+  if (options === null || typeof options !== 'object') throw new InvalidArgumentError('options', options, 'an object');
+  const { device: selector, latency, bufferSeconds = 1, onOverflow } = options;
+  assertDeviceSelector(selector);
+  if (latency !== undefined && !(typeof latency === 'number' && latency > 0 && latency <= 2)) {
+    throw new InvalidArgumentError('latency', latency, 'seconds, above 0 and at most 2');
+  }
+  if (!(typeof bufferSeconds === 'number' && bufferSeconds >= 0.05 && bufferSeconds <= 60)) {
+    throw new InvalidArgumentError('bufferSeconds', bufferSeconds, 'seconds from 0.05 to 60');
+  }
+  if (onOverflow !== undefined && typeof onOverflow !== 'function') {
+    throw new InvalidArgumentError('onOverflow', onOverflow, 'a function');
+  }
+  return options;
+}
+
 const live = new Set<NativeCaptureStream>();
 const closedTotals = { framesLost: 0, inputOverflows: 0, opened: 0 };
 
@@ -43,18 +60,7 @@ const closedTotals = { framesLost: 0, inputOverflows: 0, opened: 0 };
  */
 export function openCapture(format: AudioFormat, options: CaptureOptions = {}): Observable<DeviceFrame> {
   const { sampleRate, channels, framesPerBuffer } = resolveFormat(format);
-  if (options === null || typeof options !== 'object') throw new InvalidArgumentError('options', options, 'an object');
-  const { device: selector, latency, bufferSeconds = 1, onOverflow } = options;
-  assertDeviceSelector(selector);
-  if (latency !== undefined && !(typeof latency === 'number' && latency > 0 && latency <= 2)) {
-    throw new InvalidArgumentError('latency', latency, 'seconds, above 0 and at most 2');
-  }
-  if (!(typeof bufferSeconds === 'number' && bufferSeconds >= 0.05 && bufferSeconds <= 60)) {
-    throw new InvalidArgumentError('bufferSeconds', bufferSeconds, 'seconds from 0.05 to 60');
-  }
-  if (onOverflow !== undefined && typeof onOverflow !== 'function') {
-    throw new InvalidArgumentError('onOverflow', onOverflow, 'a function');
-  }
+  const { device: selector, latency, bufferSeconds = 1, onOverflow } = checkCaptureOptions(options);
 
   return new Observable<DeviceFrame>((subscriber) => {
     const binding = loadBinding();
