@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { chromiumLaunchOptions, FAKE_MICROPHONE, fakeMicrophoneWavPath, setMicrophonePermission, writeFakeMicrophoneWav } from '@micgate/browser/test-support';
+import { chromiumLaunchOptions, FAKE_MICROPHONE, fakeMicrophoneWavPath, setMicrophonePermission, writeFakeMicrophoneWav } from '@micgate/chromium-rig';
 import { estimateFrequency } from '@micgate/conformance';
 import { decodeWav } from '@micgate/core';
 import { type Browser, chromium, type Page } from 'playwright';
