@@ -55,7 +55,7 @@ function rig(overrides: Partial<MicrophoneBrokerOptions> = {}, initial: 'undeter
 
 afterEach(() => {
   for (const made of rigs.splice(0)) {
-    made.broker.dispose();
+    made.broker.close();
     made.dialog.dispose();
   }
 });
@@ -315,9 +315,9 @@ describe('settings made outside the dialog', () => {
     expect(errors).toEqual([expect.objectContaining({ message: 'disk full' })]);
   });
 
-  it('after dispose, refuses the microphone (never Electron’s approve-all) and removes its IPC handlers', async () => {
+  it('after close, refuses the microphone (never Electron’s approve-all) and removes its IPC handlers', async () => {
     const { broker, session, ipcMain } = rig({}, 'granted');
-    broker.dispose();
+    broker.close();
     expect(ipcMain.handlers.size).toBe(0);
     expect(session.requestHandler).not.toBeNull();
     expect(await session.requestMedia(APP_PAGE)).toBe(false);

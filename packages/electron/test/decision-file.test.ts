@@ -72,14 +72,14 @@ describe('the decision file in userData', () => {
     const first = installMicrophoneBroker({ ...options, session: new FakeSession(), userDataPath: folder });
     dialog.answerNext('Allow');
     expect((await first.request()).permission).toBe('granted');
-    first.dispose();
+    first.close();
     const session = new FakeSession();
     const second = createMicrophoneBroker({ ...options, session, ipcMain: new FakeIpcMain(), store: decisionFile(folder) });
     expect(second.status()).toEqual({ permission: 'granted' });
     expect(session.checkMedia('app://bundle')).toBe(true);
     expect(await session.requestMedia('app://bundle/index.html')).toBe(true);
     expect(dialog.shown).toHaveLength(1);
-    second.dispose();
+    second.close();
     dialog.dispose();
   });
 });

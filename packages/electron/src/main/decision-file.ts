@@ -2,8 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InvalidArgumentError, type RecordPermission } from '@micgate/core';
-import { isRecordPermission } from '../shared/protocol.js';
+import { InvalidArgumentError, isRecordPermission, type RecordPermission } from '@micgate/core';
 import type { DecisionStore } from './decision-store.js';
 
 export const DECISION_FILE_NAME = 'micgate-microphone.json';

@@ -2,16 +2,11 @@ import { InvalidArgumentError } from '@micgate/core';
 import { createMicrophoneBroker, type MicrophoneBroker, type MicrophoneBrokerOptions } from './broker.js';
 import { decisionFile } from './decision-file.js';
 
-export {
-  createMicrophoneBroker,
-  DIALOG_BUTTONS,
-  MACOS_SETTINGS_REASON,
-  MAX_USAGE_DESCRIPTION_LENGTH,
-  type MicrophoneBroker,
-  type MicrophoneBrokerOptions,
-  type PermissionCheckHandler,
-  type PermissionRequestHandler,
-} from './broker.js';
+export { createMicrophoneBroker, type MicrophoneBroker, type MicrophoneBrokerOptions } from './broker.js';
+export { MACOS_SETTINGS_REASON } from './decision-state.js';
+export { DIALOG_BUTTONS } from './dialog.js';
+export type { PermissionCheckHandler, PermissionRequestHandler } from './permission-handlers.js';
+export { MAX_USAGE_DESCRIPTION_LENGTH } from './validation.js';
 export { DECISION_FILE_NAME, type DecisionFileOptions, decisionFile } from './decision-file.js';
 export { type DecisionStore, memoryDecisionStore } from './decision-store.js';
 export { originOf } from './origin.js';

@@ -107,7 +107,8 @@ function checkedResult(result: unknown): BridgeResult {
         : { ok: true, permission: candidate.permission, reason: candidate.reason };
     }
     if (candidate.ok === false && typeof candidate.code === 'string' && typeof candidate.message === 'string') {
-      return { ok: false, code: candidate.code, message: candidate.message };
+      const failure = { ok: false as const, code: candidate.code, message: candidate.message };
+      return typeof candidate.field === 'string' ? { ...failure, field: candidate.field } : failure;
     }
   }
   return { ok: false, code: 'ERR_MICGATE_BRIDGE', message: 'the micgate broker sent an answer of the wrong shape' };

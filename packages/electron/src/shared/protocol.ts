@@ -1,4 +1,4 @@
-import type { RecordPermission } from '@micgate/core';
+import { isRecordPermission, type RecordPermission } from '@micgate/core';
 
 /**
  * The fixed IPC channels between the preload bridge and the main-process broker. Nothing else
@@ -24,8 +24,17 @@ export interface PermissionState {
   reason?: string;
 }
 
-/** Errors cross IPC as data: thrown errors lose their class and code on the way. */
-export type BridgeResult = ({ ok: true } & PermissionState) | { ok: false; code: string; message: string };
+/**
+ * Errors cross IPC as data (thrown errors lose their class, code and fields on the way); the
+ * renderer rebuilds the error from `code`, with `field` for an InvalidArgumentError.
+ */
+export type BridgeResult = ({ ok: true } & PermissionState) | BridgeFailure;
+export interface BridgeFailure {
+  ok: false;
+  code: string;
+  message: string;
+  field?: string;
+}
 
 /** The surface the preload exposes to the page (`window.micgate` by default). */
 export interface MicrophoneBridge {
@@ -41,12 +50,6 @@ export const ERROR_CODES = Object.freeze({
   promptUnavailable: 'ERR_MICGATE_PROMPT_UNAVAILABLE',
   missingUsageDescription: 'ERR_MICGATE_MISSING_USAGE_DESCRIPTION',
 } as const);
-
-const PERMISSIONS: readonly string[] = ['undetermined', 'denied', 'granted'];
-
-export function isRecordPermission(value: unknown): value is RecordPermission {
-  return typeof value === 'string' && PERMISSIONS.includes(value);
-}
 
 /** Checks a state that arrived over IPC (never trust the other side's shape). */
 export function isPermissionState(value: unknown): value is PermissionState {

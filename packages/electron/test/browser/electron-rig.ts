@@ -115,7 +115,7 @@ export async function createElectronRig(options: { initial?: RecordPermission; a
     store,
     app: launch(),
     relaunch() {
-      rig.app.broker.dispose();
+      rig.app.broker.close();
       rig.app = launch();
       return rig.app;
     },
@@ -126,7 +126,7 @@ export async function createElectronRig(options: { initial?: RecordPermission; a
     },
     async dispose() {
       disposed = true;
-      rig.app.broker.dispose();
+      rig.app.broker.close();
       dialog.dispose();
       for (const stream of streams) for (const track of stream.getTracks()) track.stop();
       await setMicrophonePermission('undetermined');

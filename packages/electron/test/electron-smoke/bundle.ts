@@ -17,7 +17,8 @@ export async function bundleSmokePreload(): Promise<string> {
     dts: false,
     sourcemap: false,
     platform: 'node',
-    deps: { neverBundle: ['electron'] },
+    // As an app's bundler does: everything inlined (micgate's own packages too), electron left to require.
+    deps: { neverBundle: ['electron'], alwaysBundle: [/.*/] },
     logLevel: 'error',
   });
   return join(smokeApp, 'preload.bundle.cjs');

@@ -1,0 +1,134 @@
+import type { RecordPermission } from '@micgate/core';
+import type { SystemPreferences, WebFrameMain } from 'electron';
+import { CHANNELS, type PermissionState } from '../shared/protocol.js';
+import type { DecisionStore } from './decision-store.js';
+
+/** Where macOS keeps the switch the user must turn on again. */
+export const MACOS_SETTINGS_REASON =
+  'Microphone access for this app is turned off in macOS. Turn it on in System Settings > Privacy & Security > Microphone.';
+
+type MacAccess = ReturnType<SystemPreferences['getMediaAccessStatus']>;
+type BroadcastFrame = Pick<WebFrameMain, 'origin' | 'send' | 'isDestroyed' | 'detached'>;
+
+export interface DecisionStateOptions {
+  store: DecisionStore;
+  /** Consulted on macOS only (`platform === 'darwin'`). */
+  systemPreferences: Pick<SystemPreferences, 'getMediaAccessStatus'> | undefined;
+  platform: string;
+  isAllowedOrigin(origin: string | null | undefined): boolean;
+  onError(error: unknown): void;
+}
+
+export interface DecisionState {
+  /** The app's own decision (the dialog's answer), as remembered. */
+  readonly decision: RecordPermission;
+  /** What renderers get, synchronously and from memory: the app's decision combined with macOS's. */
+  current(): PermissionState;
+  /** macOS's own permission; undefined elsewhere. */
+  systemAccess(): MacAccess | undefined;
+  /** Take a new decision: tell everyone at once, then save it (writes in order). Save failures go to onError. */
+  remember(decision: RecordPermission): Promise<void>;
+  /** Tell frames and listeners the state, if it changed since last told. */
+  announceIfChanged(): void;
+  addFrame(frame: BroadcastFrame): void;
+  removeFrame(frame: BroadcastFrame): void;
+  onChange(listener: (state: PermissionState) => void): () => void;
+  /** Resolves when every decision so far is saved. */
+  flushed(): Promise<void>;
+  /** From now on the state is 'denied' and nobody is told anything. */
+  close(): void;
+}
+
+/** The broker's decision, its persistence and its broadcast to the app's frames and listeners. */
+export function createDecisionState(options: DecisionStateOptions): DecisionState {
+  const { store, systemPreferences, isAllowedOrigin, onError } = options;
+  const isMac = options.platform === 'darwin';
+  let closed = false;
+  let decision = store.load();
+  let saving: Promise<void> = Promise.resolve();
+  const frames = new Set<BroadcastFrame>();
+  const listeners = new Set<(state: PermissionState) => void>();
+
+  function systemAccess(): MacAccess | undefined {
+    if (!isMac || !systemPreferences) return undefined;
+    try {
+      return systemPreferences.getMediaAccessStatus('microphone');
+    } catch (error) {
+      onError(error);
+      return 'unknown';
+    }
+  }
+
+  function current(): PermissionState {
+    if (closed) return { permission: 'denied' };
+    const system = systemAccess();
+    if (system === 'denied' || system === 'restricted') return { permission: 'denied', reason: MACOS_SETTINGS_REASON };
+    // The user allowed it in the app's dialog but macOS has not been asked (or was reset): ask again.
+    if (decision === 'granted' && system !== undefined && system !== 'granted') return { permission: 'undetermined' };
+    return { permission: decision };
+  }
+
+  let lastBroadcast = key(current());
+
+  function announceIfChanged(): void {
+    if (closed) return;
+    const state = current();
+    const stateKey = key(state);
+    if (stateKey === lastBroadcast) return;
+    lastBroadcast = stateKey;
+    for (const frame of [...frames]) {
+      try {
+        if (frame.isDestroyed() || frame.detached) {
+          frames.delete(frame);
+          continue;
+        }
+        // A frame that navigated away from the app keeps no line to the broker.
+        if (isAllowedOrigin(frame.origin)) frame.send(CHANNELS.changed, state);
+      } catch (error) {
+        frames.delete(frame);
+        onError(error);
+      }
+    }
+    for (const listener of [...listeners]) {
+      try {
+        listener(state);
+      } catch (error) {
+        onError(error);
+      }
+    }
+  }
+
+  function remember(next: RecordPermission): Promise<void> {
+    decision = next;
+    announceIfChanged();
+    const write = saving.then(() => store.save(next));
+    saving = write.catch(() => undefined);
+    return write.catch((error: unknown) => onError(error));
+  }
+
+  return {
+    get decision() {
+      return decision;
+    },
+    current,
+    systemAccess,
+    remember,
+    announceIfChanged,
+    addFrame: (frame) => void frames.add(frame),
+    removeFrame: (frame) => void frames.delete(frame),
+    onChange(listener) {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
+    flushed: () => saving,
+    close() {
+      closed = true;
+      frames.clear();
+      listeners.clear();
+    },
+  };
+}
+
+function key(state: PermissionState): string {
+  return `${state.permission}|${state.reason ?? ''}`;
+}
