@@ -5,6 +5,7 @@ export type {
   AudioInputDevice,
   AudioSession,
   AudioSessionOptions,
+  CaptureRequest,
   DeviceFrame,
   PromptRequest,
   RecordPermission,

@@ -64,7 +64,8 @@ export function createAudioSession(options: AudioSessionOptions): AudioSession {
   let statusRead: Promise<RecordPermission> | undefined;
   let openPrompt: Promise<boolean> | undefined;
 
-  const changes: Subscription = adapter.changes().subscribe({
+  // An adapter that cannot watch outside decisions has no changes(); its status is read on demand.
+  const changes: Subscription | undefined = (adapter.supports.changes ? adapter.changes?.() : undefined)?.subscribe({
     next: (value) => {
       try {
         setPermission(checkedPermission(value, 'changes()'));
@@ -260,7 +261,7 @@ export function createAudioSession(options: AudioSessionOptions): AudioSession {
   function close(): void {
     if (closed) return;
     closed = true;
-    changes.unsubscribe();
+    changes?.unsubscribe();
     closed$.next();
     closed$.complete();
     for (const reject of [...pendingRejections]) reject(new SessionClosedError());
@@ -286,14 +287,22 @@ function checkedPermission(value: unknown, from: string): RecordPermission {
 
 function assertAdapter(adapter: unknown): asserts adapter is RecordPermissionAdapter {
   const candidate = adapter as Partial<RecordPermissionAdapter> | null | undefined;
+  const supports = candidate?.supports as Partial<RecordPermissionAdapter['supports']> | null | undefined;
   const complete =
     candidate != null &&
+    typeof supports === 'object' &&
+    supports !== null &&
     typeof candidate.status === 'function' &&
     typeof candidate.prompt === 'function' &&
-    typeof candidate.changes === 'function' &&
-    typeof candidate.capture === 'function';
+    typeof candidate.capture === 'function' &&
+    // The manifest is what the session trusts: a declared method must be there.
+    (supports.changes !== true || typeof candidate.changes === 'function');
   if (!complete) {
-    throw new InvalidArgumentError('adapter', adapter, 'a RecordPermissionAdapter (status, prompt, changes, capture)');
+    throw new InvalidArgumentError(
+      'adapter',
+      adapter,
+      'a RecordPermissionAdapter (supports, status, prompt, capture; changes when supports.changes)',
+    );
   }
 }
 

@@ -15,7 +15,7 @@ function adapter(overrides: Partial<RecordPermissionAdapter> = {}) {
   const state = { decision: 'undetermined' as RecordPermission, opens: 0 };
   const changes = new Subject<RecordPermission>();
   const base: RecordPermissionAdapter = {
-    platform: 'test',
+    name: 'test',
     supports: { changes: true, devices: false },
     status: async () => state.decision,
     prompt: async () => {

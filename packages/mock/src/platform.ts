@@ -243,7 +243,7 @@ export function createMockPlatform(options: MockPlatformOptions = {}): MockPlatf
   const device = new MockDevice(scheduler, options.signal ?? sine(440, 0.5));
 
   const makeAdapter = (): RecordPermissionAdapter => ({
-    platform: 'mock',
+    name: 'mock',
     supports: { changes: true, devices: true },
     status: () => Promise.resolve(decisions.get(appId)),
     prompt: (request) => user.show(request),
