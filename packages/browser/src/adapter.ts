@@ -5,8 +5,9 @@ import {
   type RecordPermission,
   type RecordPermissionAdapter,
   abortError,
+  singleFlight,
 } from '@micgate/core';
-import type { Observable } from 'rxjs';
+import { type Observable, Subject, takeUntil } from 'rxjs';
 import { type BrowserCaptureOptions, checkCaptureOptions, createBrowserCapture, defaultGetUserMedia, type GetUserMedia } from './browser-capture.js';
 import { stopTracks } from './capture.js';
 import type { CaptureState } from './capture-state.js';
@@ -43,6 +44,13 @@ export interface BrowserAdapter extends RecordPermissionAdapter {
   readonly captureState: CaptureState;
   /** The current capture state, then every change. */
   readonly captureState$: Observable<CaptureState>;
+  /**
+   * Release the adapter (the app's to call; `session.close()` leaves it open): open prompts
+   * resolve 'undetermined' and the explanation closes (a browser prompt already shown stays up,
+   * and the browser keeps its answer), `changes()` streams and open captures complete.
+   */
+  close(): void;
+  changes(): Observable<RecordPermission>;
 }
 
 export function createBrowserAdapter(options: BrowserAdapterOptions = {}): BrowserAdapter {
@@ -78,18 +86,13 @@ export function createBrowserAdapter(options: BrowserAdapterOptions = {}): Brows
     classifyTrackEnd: async () => ((await watcher.recheck()) === 'granted' ? 'lost' : 'revoked'),
   });
 
-  async function prompt(request: PromptRequest, promptOptions: BrowserPromptOptions = {}): Promise<RecordPermission> {
-    if (request === null || typeof request !== 'object') throw new InvalidArgumentError('request', request, 'an object');
-    if (typeof request.usageDescription !== 'string') {
-      throw new InvalidArgumentError('usageDescription', request.usageDescription, 'a string');
-    }
-    const { signal } = promptOptions;
-    if (signal?.aborted) throw abortError(signal);
+  /** One browser prompt: the explanation (which `signal` closes), then getUserMedia's outcome. */
+  async function showPrompt(request: PromptRequest, signal: AbortSignal): Promise<RecordPermission> {
     if (options.explain) {
       const proceed = await options.explain(request, { signal });
       if (!proceed) return 'undetermined';
     }
-    if (signal?.aborted) throw abortError(signal);
+    if (signal.aborted) throw abortError(signal);
     const outcome = getUserMedia({ audio: audioConstraints(options) }).then(
       (stream): RecordPermission => {
         stopTracks(stream);
@@ -108,31 +111,84 @@ export function createBrowserAdapter(options: BrowserAdapterOptions = {}): Brows
         }
       },
     );
-    // The answer is recorded whenever the prompt settles, even after the caller gave up.
+    // The answer is recorded whenever the prompt settles, even after every caller gave up.
     outcome.then((answer) => answer !== 'undetermined' && watcher.learn(answer), () => undefined);
-    if (!signal) return outcome;
+    return outcome;
+  }
+
+  // One open prompt per adapter: every caller (every session) waits for the same answer. The
+  // explanation closes only when every caller has abandoned it (or the adapter closes).
+  let flight: { controller: AbortController; waiters: number } | undefined;
+  const shared = singleFlight((request: PromptRequest) => {
+    const current = { controller: new AbortController(), waiters: 0 };
+    flight = current;
+    return showPrompt(request, current.controller.signal).finally(() => {
+      if (flight === current) flight = undefined;
+    });
+  });
+  const onClose = new Set<() => void>();
+  let closed = false;
+  const closed$ = new Subject<void>();
+
+  function prompt(request: PromptRequest, promptOptions: BrowserPromptOptions = {}): Promise<RecordPermission> {
+    if (request === null || typeof request !== 'object') return Promise.reject(new InvalidArgumentError('request', request, 'an object'));
+    if (typeof request.usageDescription !== 'string') {
+      return Promise.reject(new InvalidArgumentError('usageDescription', request.usageDescription, 'a string'));
+    }
+    const { signal } = promptOptions ?? {};
+    if (signal?.aborted) return Promise.reject(abortError(signal));
+    if (closed) return Promise.resolve('undetermined');
+    const answer = shared(request);
+    const current = flight;
+    if (current) current.waiters++;
     return new Promise<RecordPermission>((resolve, reject) => {
-      const onAbort = () => reject(abortError(signal));
-      signal.addEventListener('abort', onAbort, { once: true });
-      outcome.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+      let waiting = true;
+      const leave = () => {
+        if (!waiting) return false;
+        waiting = false;
+        signal?.removeEventListener('abort', abandon);
+        onClose.delete(close);
+        if (current) current.waiters--;
+        return true;
+      };
+      const abandon = () => {
+        if (!leave()) return;
+        reject(abortError(signal!));
+        if (current && current.waiters === 0) current.controller.abort();
+      };
+      const close = () => leave() && resolve('undetermined');
+      signal?.addEventListener('abort', abandon, { once: true });
+      onClose.add(close);
+      answer.then(
+        (value) => leave() && resolve(value),
+        (error: unknown) => leave() && reject(error),
+      );
     });
   }
 
   const supports: AdapterSupports = { changes: true, devices: devices !== undefined };
 
   return {
-    platform: 'browser',
+    name: 'browser',
     supports,
     status: () => watcher.status(),
     prompt,
-    changes: () => watcher.changes(),
-    capture: (format) => capture.capture(format),
+    changes: () => watcher.changes().pipe(takeUntil(closed$)),
+    capture: (format) => capture.capture(format).pipe(takeUntil(closed$)),
     // Present exactly when supports.devices says so.
     ...(devices ? { devices } : {}),
     get captureState() {
       return capture.state;
     },
     captureState$: capture.state$,
+    close() {
+      if (closed) return;
+      closed = true;
+      flight?.controller.abort();
+      for (const settle of [...onClose]) settle();
+      closed$.next();
+      closed$.complete();
+    },
   };
 }
 

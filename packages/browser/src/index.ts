@@ -12,7 +12,7 @@ export { CAPTURE_PROCESSOR_NAME, captureWorkletSource, captureWorkletUrl } from 
 export { RAW_AUDIO_CONSTRAINTS } from './constraints.js';
 export { createDeviceLister } from './devices.js';
 export { createExplanationDialog, type ExplainHook, type ExplanationDialogOptions } from './explanation.js';
-export { classifyMediaError, type MediaErrorKind, MicrophoneDeniedError, normalizeMediaError } from './media-errors.js';
+export { classifyMediaError, type MediaErrorKind, normalizeMediaError } from './media-errors.js';
 export {
   createPermissionWatcher,
   type PermissionStatusLike,

@@ -1,14 +1,7 @@
-import { DeviceBusyError, DeviceNotFoundError, MicgateError, PromptUnavailableError } from '@micgate/core';
+import { DeviceBusyError, DeviceNotFoundError, MicgateError, MicrophoneDeniedError, PromptUnavailableError } from '@micgate/core';
 
 /** What a getUserMedia failure means for micgate. */
 export type MediaErrorKind = 'denied' | 'dismissed' | 'notFound' | 'busy' | 'unavailable' | 'unknown';
-
-/** The user (or the browser, or a policy) refused the microphone. */
-export class MicrophoneDeniedError extends MicgateError {
-  constructor(message = 'microphone access was denied', options?: ErrorOptions) {
-    super('ERR_MICGATE_PERMISSION_DENIED', message, options);
-  }
-}
 
 // Current names first; the others are what Chrome (< 57) and early Firefox used.
 const KINDS: Record<string, MediaErrorKind> = {

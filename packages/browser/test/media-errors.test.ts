@@ -1,6 +1,6 @@
-import { DeviceBusyError, DeviceNotFoundError, PromptUnavailableError } from '@micgate/core';
+import { DeviceBusyError, DeviceNotFoundError, MicrophoneDeniedError, PromptUnavailableError } from '@micgate/core';
 import { describe, expect, test } from 'vitest';
-import { classifyMediaError, MicrophoneDeniedError, normalizeMediaError } from '../src/index.js';
+import { classifyMediaError, normalizeMediaError } from '../src/index.js';
 import { setMicrophonePermission } from '@micgate/chromium-rig/page';
 
 const named = (name: string, message = '') => Object.assign(new Error(message), { name });

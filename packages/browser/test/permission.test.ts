@@ -161,6 +161,34 @@ describe('prompt = getUserMedia', () => {
     expect(document.querySelector('dialog.micgate-explanation')).toBeNull();
   });
 
+  test('callers share one open prompt; one abandoning it leaves it open for the others', async () => {
+    const adapter = createBrowserAdapter({ getUserMedia: gate.getUserMedia, explain: gate.explain });
+    const controller = new AbortController();
+    const leaving = adapter.prompt(request, { signal: controller.signal });
+    const staying = adapter.prompt({ usageDescription: 'A second caller.' });
+    await waitFor(() => gate.pending() === 1, 3_000, 'the prompt to open');
+    controller.abort();
+    await expect(leaving).rejects.toMatchObject({ name: 'AbortError' });
+    expect(gate.pending(), 'still open for the other caller').toBe(1);
+    gate.answerNextPrompt('grant');
+    expect(await staying).toBe('granted');
+    expect(gate.prompts(), 'one prompt, with the first caller’s purpose').toEqual([request.usageDescription]);
+  });
+
+  test('close() settles an open prompt as undetermined, closes the explanation and ends changes()', async () => {
+    const adapter = createBrowserAdapter({ getUserMedia: gate.getUserMedia, explain: createExplanationDialog() });
+    let changesEnded = false;
+    adapter.changes().subscribe({ complete: () => (changesEnded = true) });
+    const answer = adapter.prompt(request);
+    await waitFor(() => document.querySelector('dialog.micgate-explanation') !== null, 2_000, 'the explanation');
+    adapter.close();
+    expect(await answer).toBe('undetermined');
+    expect(document.querySelector('dialog.micgate-explanation')).toBeNull();
+    expect(changesEnded).toBe(true);
+    expect(await adapter.prompt(request), 'a closed adapter asks nobody').toBe('undetermined');
+    expect(gate.prompts()).toEqual([]);
+  });
+
   test('bad input is refused with a typed error naming the field, before anything opens', async () => {
     const adapter = createBrowserAdapter({ getUserMedia: gate.getUserMedia });
     await expect(adapter.prompt({ usageDescription: 5 } as never)).rejects.toMatchObject({ field: 'usageDescription' });

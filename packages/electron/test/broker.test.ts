@@ -250,7 +250,7 @@ describe('the IPC channels', () => {
   it('refuses malformed requests, naming the field, before any dialog', async () => {
     const { ipcMain, dialog } = rig();
     const frame = new FakeFrame(APP);
-    expect(await ipcMain.invokeFrom(frame, CHANNELS.request, 'please')).toMatchObject({ ok: false, code: 'ERR_MICGATE_INVALID_ARGUMENT' });
+    expect(await ipcMain.invokeFrom(frame, CHANNELS.request, 'please')).toMatchObject({ ok: false, code: 'ERR_MICGATE_INVALID_ARGUMENT', field: 'request' });
     expect(await ipcMain.invokeFrom(frame, CHANNELS.request, { usageDescription: 42 })).toMatchObject({
       ok: false,
       message: expect.stringContaining('usageDescription'),

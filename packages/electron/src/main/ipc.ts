@@ -1,3 +1,4 @@
+import { ErrorCode } from '@micgate/core';
 import type { IpcMain, IpcMainInvokeEvent, WebContents, WebFrameMain } from 'electron';
 import { type BridgeResult, CHANNELS, ERROR_CODES, type PermissionState } from '../shared/protocol.js';
 import { checkBridgeRequest } from './validation.js';
@@ -44,7 +45,7 @@ export function handleBridge(
       try {
         return { ok: true, ...(await endpoints.request(checked.usageDescription, checked.appName, event.sender)) };
       } catch (error) {
-        return failure(ERROR_CODES.promptUnavailable, `the microphone dialog could not be shown: ${messageOf(error)}`);
+        return failure(ErrorCode.PromptUnavailable, `the microphone dialog could not be shown: ${messageOf(error)}`);
       }
     }),
   );

@@ -1,5 +1,4 @@
-import { InvalidArgumentError, MissingUsageDescriptionError } from '@micgate/core';
-import { ERROR_CODES } from '../shared/protocol.js';
+import { ErrorCode, InvalidArgumentError, MissingUsageDescriptionError } from '@micgate/core';
 import type { MicrophoneBrokerOptions } from './broker.js';
 
 /** The longest purpose string a renderer may ask the main process to show. */
@@ -46,7 +45,7 @@ export type CheckedRequest =
 export function checkBridgeRequest(payload: unknown): CheckedRequest {
   const refuse = (field: string, expected: string): CheckedRequest => ({
     ok: false,
-    code: ERROR_CODES.invalidArgument,
+    code: ErrorCode.InvalidArgument,
     message: `${field} must be ${expected}`,
     field,
     expected,

@@ -1,3 +1,4 @@
+import { ErrorCode } from '@micgate/core';
 import type { ContextBridge, IpcRenderer, IpcRendererEvent } from 'electron';
 import {
   type BridgeRequest,
@@ -49,7 +50,7 @@ export function createMicrophoneBridge(ipcRenderer: BridgeIpcRenderer): Micropho
     } catch (error) {
       // Typically "No handler registered": the main process never installed the broker.
       const message = error instanceof Error ? error.message : String(error);
-      return { ok: false, code: ERROR_CODES.promptUnavailable, message: `the micgate broker did not answer (${message})` };
+      return { ok: false, code: ErrorCode.PromptUnavailable, message: `the micgate broker did not answer (${message})` };
     }
     return checkedResult(result);
   }
@@ -111,5 +112,5 @@ function checkedResult(result: unknown): BridgeResult {
       return typeof candidate.field === 'string' ? { ...failure, field: candidate.field } : failure;
     }
   }
-  return { ok: false, code: 'ERR_MICGATE_BRIDGE', message: 'the micgate broker sent an answer of the wrong shape' };
+  return { ok: false, code: ERROR_CODES.bridge, message: 'the micgate broker sent an answer of the wrong shape' };
 }

@@ -2,17 +2,16 @@ import {
   type AdapterSupports,
   type AudioFormat,
   type DeviceFrame,
+  errorFromCode,
   InvalidArgumentError,
-  MicgateError,
-  MissingUsageDescriptionError,
-  PromptUnavailableError,
   type PromptRequest,
   type RecordPermission,
   type RecordPermissionAdapter,
+  singleFlight,
 } from '@micgate/core';
 import { type BrowserCaptureOptions, type CaptureState, createBrowserCapture, createDeviceLister } from '@micgate/browser';
-import { Observable } from 'rxjs';
-import { type BridgeResult, ERROR_CODES, type MicrophoneBridge, type PermissionState } from '../shared/protocol.js';
+import { Observable, Subject, takeUntil } from 'rxjs';
+import type { BridgeResult, MicrophoneBridge, PermissionState } from '../shared/protocol.js';
 
 export type { BridgeRequest, BridgeResult, MicrophoneBridge, PermissionState } from '../shared/protocol.js';
 
@@ -31,6 +30,7 @@ export interface ElectronAdapterOptions extends Omit<BrowserCaptureOptions, 'cla
 export interface ElectronAdapter extends RecordPermissionAdapter {
   /** Why the permission is what it is, when the reason lies outside the app (macOS privacy settings). */
   readonly reason: string | undefined;
+  changes(): Observable<RecordPermission>;
   /**
    * Whether capture's audio flows (see @micgate/browser's CaptureState). Electron windows start
    * audio without a gesture by default; a window made with `autoplayPolicy:
@@ -38,6 +38,12 @@ export interface ElectronAdapter extends RecordPermissionAdapter {
    */
   readonly captureState: CaptureState;
   readonly captureState$: Observable<CaptureState>;
+  /**
+   * Release the adapter (the app's to call): an open prompt resolves 'undetermined' here (the
+   * broker's dialog stays up in the main process, and the broker keeps its answer); `changes()`
+   * and open captures complete. The main process's broker has its own `close()`.
+   */
+  close(): void;
 }
 
 /**
@@ -72,21 +78,42 @@ export function createElectronAdapter(options: ElectronAdapterOptions = {}): Ele
       reason = result.reason;
       return result.permission;
     }
-    throw errorFor(result);
+    // The same class the main process refused with, InvalidArgumentError's field included.
+    const { code, message, field } = result;
+    throw errorFromCode(field === undefined ? { code, message } : { code, message, field });
   }
+
+  let closed = false;
+  const closed$ = new Subject<void>();
+  const waiting = new Set<(permission: RecordPermission) => void>();
+  // One request at a time from this renderer; the broker shares one dialog across renderers too.
+  const ask = singleFlight(async (request: PromptRequest) => {
+    const { usageDescription, appName } = request;
+    return unwrap(await bridge.request(appName === undefined ? { usageDescription } : { usageDescription, appName }));
+  });
 
   const supports: AdapterSupports = { changes: true, devices: devices !== undefined };
   const adapter: ElectronAdapter = {
-    platform: 'electron',
+    name: 'electron',
     supports,
     get reason() {
       return reason;
     },
     status: async () => unwrap(await bridge.status()),
-    async prompt(request: PromptRequest) {
-      if (request === null || typeof request !== 'object') throw new InvalidArgumentError('request', request, 'an object');
-      const { usageDescription, appName } = request;
-      return unwrap(await bridge.request(appName === undefined ? { usageDescription } : { usageDescription, appName }));
+    prompt(request: PromptRequest) {
+      if (request === null || typeof request !== 'object') return Promise.reject(new InvalidArgumentError('request', request, 'an object'));
+      if (closed) return Promise.resolve('undetermined');
+      return new Promise<RecordPermission>((resolve, reject) => {
+        const settle = (permission: RecordPermission) => {
+          waiting.delete(settle);
+          resolve(permission);
+        };
+        waiting.add(settle);
+        ask(request).then(settle, (error: unknown) => {
+          waiting.delete(settle);
+          reject(error);
+        });
+      });
     },
     changes: () =>
       new Observable<RecordPermission>((subscriber) =>
@@ -94,26 +121,22 @@ export function createElectronAdapter(options: ElectronAdapterOptions = {}): Ele
           reason = state.reason;
           subscriber.next(state.permission);
         }),
-      ),
-    capture: (format: AudioFormat): Observable<DeviceFrame> => browser.capture(format),
+      ).pipe(takeUntil(closed$)),
+    capture: (format: AudioFormat): Observable<DeviceFrame> => browser.capture(format).pipe(takeUntil(closed$)),
     ...(devices ? { devices } : {}),
     get captureState() {
       return browser.state;
     },
     captureState$: browser.state$,
+    close() {
+      if (closed) return;
+      closed = true;
+      for (const settle of [...waiting]) settle('undetermined');
+      closed$.next();
+      closed$.complete();
+    },
   };
   return adapter;
-}
-
-function errorFor(result: Extract<BridgeResult, { ok: false }>): Error {
-  switch (result.code) {
-    case ERROR_CODES.missingUsageDescription:
-      return new MissingUsageDescriptionError();
-    case ERROR_CODES.promptUnavailable:
-      return new PromptUnavailableError(result.message);
-    default:
-      return new MicgateError(result.code, result.message);
-  }
 }
 
 function isBridge(value: unknown): value is MicrophoneBridge {

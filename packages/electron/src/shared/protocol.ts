@@ -44,11 +44,12 @@ export interface MicrophoneBridge {
   onChange(listener: (state: PermissionState) => void): () => void;
 }
 
+/** The bridge's own codes; every other failure carries core's `ErrorCode`. */
 export const ERROR_CODES = Object.freeze({
+  /** The frame asking is not one of the app's own origins. */
   forbiddenOrigin: 'ERR_MICGATE_FORBIDDEN_ORIGIN',
-  invalidArgument: 'ERR_MICGATE_INVALID_ARGUMENT',
-  promptUnavailable: 'ERR_MICGATE_PROMPT_UNAVAILABLE',
-  missingUsageDescription: 'ERR_MICGATE_MISSING_USAGE_DESCRIPTION',
+  /** The broker's answer had the wrong shape. */
+  bridge: 'ERR_MICGATE_BRIDGE',
 } as const);
 
 /** Checks a state that arrived over IPC (never trust the other side's shape). */

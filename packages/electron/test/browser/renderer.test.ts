@@ -148,6 +148,30 @@ describe('the renderer adapter in Chromium', () => {
     subscription.unsubscribe();
   });
 
+  test('a refusal from the main process arrives as the same class: InvalidArgumentError with its field', async () => {
+    rig = await createElectronRig();
+    const error = await rig.app.adapter.prompt({ usageDescription: 'x'.repeat(5_000) }).catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(InvalidArgumentError);
+    expect(error).toMatchObject({ code: 'ERR_MICGATE_INVALID_ARGUMENT', field: 'usageDescription' });
+    expect(rig.dialog.shown).toHaveLength(0);
+  });
+
+  test('close() settles an open prompt as undetermined and ends changes(); the broker keeps the later answer', async () => {
+    rig = await createElectronRig();
+    const { adapter, broker } = rig.app;
+    let changesEnded = false;
+    adapter.changes().subscribe({ complete: () => (changesEnded = true) });
+    const both = [adapter.prompt({ usageDescription: 'Records the close test.' }), adapter.prompt({ usageDescription: 'A second caller.' })];
+    await waitFor(() => rig!.dialog.openCount === 1, 2_000, 'the dialog to open');
+    adapter.close();
+    expect(await Promise.all(both)).toEqual(['undetermined', 'undetermined']);
+    expect(changesEnded).toBe(true);
+    expect(rig.app.frame.renderer!.listenerCount('micgate:microphone:changed')).toBe(0);
+    expect(rig.dialog.shown, 'one dialog for both callers').toHaveLength(1);
+    rig.dialog.answerNext('Allow');
+    await waitFor(() => broker.status().permission === 'granted', 2_000, 'the broker to keep the answer');
+  });
+
   test('refuses a missing bridge, naming it, and finds window.micgate by default', async () => {
     rig = await createElectronRig();
     expect(() => createElectronAdapter({})).toThrow(InvalidArgumentError);
