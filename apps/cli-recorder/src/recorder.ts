@@ -62,7 +62,7 @@ export async function runRecorder(argv: readonly string[], io: RecorderIo): Prom
     appId: options.appId,
     ...(options.device === undefined ? {} : { device: options.device }),
     capture: { onOverflow: (loss) => losses.report(loss) },
-    logger: { warn: (message) => io.stderr.write(`${message}\n`) },
+    onError: (error) => io.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`),
   });
   const session = createAudioSession({ adapter, usageDescription: USAGE_DESCRIPTION });
   try {

@@ -6,12 +6,13 @@ import {
   type PromptRequest,
   type RecordPermission,
   type RecordPermissionAdapter,
+  singleFlight,
 } from '@micgate/core';
-import { distinctUntilChanged, map, type Observable } from 'rxjs';
+import { distinctUntilChanged, map, type Observable, Subject, takeUntil } from 'rxjs';
 import { type CaptureOptions, checkCaptureOptions, type DeviceSelector, listInputDevices, openCapture } from './capture/index.js';
 import { assertAppId } from './permission/app-id.js';
 import { askInTerminal } from './permission/prompt.js';
-import { createPermissionStore, type PermissionStore, type StoreLogger } from './permission/store.js';
+import { createPermissionStore, type PermissionStore } from './permission/store.js';
 
 export interface NodeAdapterOptions {
   /** Keys the remembered decision, as a bundle id does on Apple platforms: `micgate grant <appId>`. */
@@ -32,8 +33,11 @@ export interface NodeAdapterOptions {
   output?: NodeJS.WritableStream;
   /** Whether someone can answer the prompt; default: `input` and `output` are both terminals. */
   interactive?: boolean;
-  /** Warnings (a corrupt store, a decision that could not be saved); default `console.warn`. */
-  logger?: StoreLogger;
+  /**
+   * Errors nobody can catch: a corrupt or unreadable store, a decision that could not be saved
+   * (the answer still counts now; it is asked again next time). Default: their message on `console.warn`.
+   */
+  onError?: (error: unknown) => void;
 }
 
 export interface NodeAdapter extends RecordPermissionAdapter {
@@ -44,14 +48,18 @@ export interface NodeAdapter extends RecordPermissionAdapter {
   changes(): Observable<RecordPermission>;
   /** The input devices PortAudio sees now. */
   devices(): Promise<AudioInputDevice[]>;
-  /** Close a prompt still waiting for an answer (it resolves as dismissed). */
+  /**
+   * Release the adapter (the app's to call; `session.close()` leaves it open): a prompt still
+   * waiting resolves as dismissed ('undetermined', nothing remembered), later prompts resolve so
+   * at once, and `changes()` streams and open captures complete.
+   */
   close(): void;
 }
 
 /** The Node.js platform: a terminal prompt, a per-user decision store, and PortAudio capture. */
 export function createNodeAdapter(options: NodeAdapterOptions): NodeAdapter {
   if (options === null || typeof options !== 'object') throw new InvalidArgumentError('options', options, 'an object');
-  const { appId, appName, device, input, output, interactive, logger } = options;
+  const { appId, appName, device, input, output, interactive, onError: onErrorOption } = options;
   assertAppId(appId, 'appId');
   if (appName !== undefined && (typeof appName !== 'string' || appName.trim() === '')) {
     throw new InvalidArgumentError('appName', appName, 'a non-blank string');
@@ -69,9 +77,10 @@ export function createNodeAdapter(options: NodeAdapterOptions): NodeAdapter {
   checkCaptureOptions(captureOptions);
   if (input !== undefined && !isReadable(input)) throw new InvalidArgumentError('input', input, 'a readable stream');
   if (output !== undefined && !isWritable(output)) throw new InvalidArgumentError('output', output, 'a writable stream');
-  if (logger !== undefined && (logger === null || typeof logger !== 'object' || typeof logger.warn !== 'function')) {
-    throw new InvalidArgumentError('logger', logger, 'an object with a warn(message) method');
+  if (onErrorOption !== undefined && typeof onErrorOption !== 'function') {
+    throw new InvalidArgumentError('onError', onErrorOption, 'a function');
   }
+  const onError = onErrorOption ?? ((error: unknown) => console.warn(error instanceof Error ? error.message : String(error)));
   if (interactive !== undefined && typeof interactive !== 'boolean') {
     throw new InvalidArgumentError('interactive', interactive, 'a boolean');
   }
@@ -79,11 +88,21 @@ export function createNodeAdapter(options: NodeAdapterOptions): NodeAdapter {
     options.store ??
     createPermissionStore({
       ...(options.configDir === undefined ? {} : { configDir: options.configDir }),
-      ...(logger === undefined ? {} : { logger }),
+      // The store reports through a warn(message) logger; the adapter's vocabulary is onError.
+      logger: { warn: (message: string) => onError(new Error(message)) },
     });
 
-  const warn = (message: string) => (logger ?? console).warn(message);
-  let openPrompt: { answer: Promise<RecordPermission>; abort: AbortController } | undefined;
+  let closed = false;
+  const closed$ = new Subject<void>();
+  let open: AbortController | undefined;
+  // One terminal, one question: every caller (every session on this adapter) waits for the same answer.
+  const prompt = singleFlight((request: PromptRequest) => {
+    const controller = new AbortController();
+    open = controller;
+    return ask(request, controller.signal).finally(() => {
+      if (open === controller) open = undefined;
+    });
+  });
 
   async function ask(request: PromptRequest, signal: AbortSignal): Promise<RecordPermission> {
     const answer = await askInTerminal(
@@ -101,7 +120,8 @@ export function createNodeAdapter(options: NodeAdapterOptions): NodeAdapter {
       await store.set(appId, answer);
     } catch (error) {
       // The user did answer: honour it now, and say why it will be asked again next time.
-      warn(`micgate: could not remember that ${appId} was ${answer} microphone access (${(error as Error).message}); it will ask again next time`);
+      const reason = error instanceof Error ? error.message : String(error);
+      onError(new Error(`micgate: could not remember that ${appId} was ${answer} microphone access (${reason}); it will ask again next time`, { cause: error }));
     }
     return answer;
   }
@@ -116,14 +136,8 @@ export function createNodeAdapter(options: NodeAdapterOptions): NodeAdapter {
       if (request === null || typeof request !== 'object' || typeof request.usageDescription !== 'string') {
         return Promise.reject(new InvalidArgumentError('usageDescription', request?.usageDescription, 'a string'));
       }
-      // One terminal, one question: a second caller waits for the same answer.
-      if (openPrompt) return openPrompt.answer;
-      const abort = new AbortController();
-      const answer = ask(request, abort.signal).finally(() => {
-        openPrompt = undefined;
-      });
-      openPrompt = { answer, abort };
-      return answer;
+      if (closed) return Promise.resolve('undetermined');
+      return prompt(request);
     },
     changes(): Observable<RecordPermission> {
       return store.snapshots().pipe(
@@ -131,16 +145,21 @@ export function createNodeAdapter(options: NodeAdapterOptions): NodeAdapter {
         // The first value may repeat status(); the session ignores repeats. Skipping it instead
         // could drop a real change made between status() and the watcher's first read.
         distinctUntilChanged(),
+        takeUntil(closed$),
       );
     },
     capture(format: AudioFormat): Observable<DeviceFrame> {
-      return openCapture(format, captureOptions);
+      return openCapture(format, captureOptions).pipe(takeUntil(closed$));
     },
     devices(): Promise<AudioInputDevice[]> {
       return listInputDevices();
     },
     close() {
-      openPrompt?.abort.abort();
+      if (closed) return;
+      closed = true;
+      open?.abort();
+      closed$.next();
+      closed$.complete();
     },
   };
 }

@@ -53,7 +53,7 @@ describe('createNodeAdapter', () => {
     ['input', { appId: 'a', input: {} }],
     ['output', { appId: 'a', output: 'stderr' }],
     ['interactive', { appId: 'a', interactive: 'yes' }],
-    ['logger', { appId: 'a', logger: console.log }],
+    ['onError', { appId: 'a', onError: { warn: console.log } }],
     ['capture', { appId: 'a', capture: 'fast' }],
     ['capture.device', { appId: 'a', capture: { device: 'x' } }],
     ['latency', { appId: 'a', capture: { latency: -1 } }],
@@ -99,14 +99,15 @@ describe('createNodeAdapter', () => {
   });
 
   it('still answers with the user\'s decision when it cannot be saved, and says so', async () => {
-    const warnings: string[] = [];
+    const errors: unknown[] = [];
     const notAFolder = join(dir.path, 'file');
     await writeFile(notAFolder, 'in the way');
-    const { adapter, answer } = playedAdapter({ configDir: notAFolder, logger: { warn: (message) => void warnings.push(message) } });
+    const { adapter, answer } = playedAdapter({ configDir: notAFolder, onError: (error) => void errors.push(error) });
     const asked = adapter.prompt({ usageDescription: 'To record.' });
     await answer('y\n');
     expect(await asked).toBe('granted');
-    expect(warnings.join('\n')).toMatch(/could not remember that recorder was granted microphone access .*it will ask again next time/);
+    expect(errors.every((error) => error instanceof Error)).toBe(true);
+    expect(errors.map((error) => (error as Error).message).join('\n')).toMatch(/could not remember that recorder was granted microphone access .*it will ask again next time/);
   });
 
   it('shows one question to callers who ask at once, and they share its answer', async () => {
@@ -121,9 +122,14 @@ describe('createNodeAdapter', () => {
     const { adapter, questions } = playedAdapter();
     const asked = adapter.prompt({ usageDescription: 'To record.' });
     await waitFor(() => (questions() === 1 ? true : undefined), 2000, 'the question');
+    let changesEnded = false;
+    adapter.changes().subscribe({ complete: () => (changesEnded = true) });
     adapter.close();
     expect(await asked).toBe('undetermined');
     expect(await adapter.status()).toBe('undetermined');
+    expect(changesEnded, 'changes() ends with the adapter').toBe(true);
+    expect(await adapter.prompt({ usageDescription: 'To record.' }), 'a closed adapter asks nobody').toBe('undetermined');
+    expect(questions()).toBe(1);
   });
 
   it('fails with PromptUnavailableError where nobody can answer, granting nothing', async () => {

@@ -107,7 +107,7 @@ export function nodeHarnessFactory(rigDir: string): () => Promise<ConformanceHar
         input: terminal.input,
         output: terminal.output,
         interactive: true,
-        logger: { warn: () => {} },
+        onError: () => {},
       });
       adapters.push(adapter);
       return adapter;

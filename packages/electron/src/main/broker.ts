@@ -1,4 +1,4 @@
-import { InvalidArgumentError, isRecordPermission, type RecordPermission } from '@micgate/core';
+import { InvalidArgumentError, isRecordPermission, type RecordPermission, singleFlight } from '@micgate/core';
 import type { BaseWindow, Dialog, IpcMain, Session, SystemPreferences, WebContents } from 'electron';
 import type { PermissionState } from '../shared/protocol.js';
 import { createDecisionState, MACOS_SETTINGS_REASON } from './decision-state.js';
@@ -68,7 +68,6 @@ export function createMicrophoneBroker(options: MicrophoneBrokerOptions): Microp
   const state = createDecisionState({ store: options.store, systemPreferences, platform: options.platform, isAllowedOrigin, onError });
 
   let closed = false;
-  let openPrompt: Promise<PermissionState> | undefined;
 
   /** The answer comes from the dialog (and macOS's prompt) itself, not from re-reading the state afterwards. */
   async function runPrompt(usageDescription: string, appName: string | undefined, requester?: WebContents): Promise<PermissionState> {
@@ -91,14 +90,13 @@ export function createMicrophoneBroker(options: MicrophoneBrokerOptions): Microp
     }
     return { permission: answer };
   }
+  // One dialog for every concurrent caller (bridge requests and getUserMedia alike).
+  const openPrompt = singleFlight(runPrompt);
 
   function request(usageDescription = options.usageDescription, appName?: string, requester?: WebContents): Promise<PermissionState> {
     const now = state.current();
     if (now.permission !== 'undetermined' || closed) return Promise.resolve(now);
-    openPrompt ??= runPrompt(usageDescription, appName, requester).finally(() => {
-      openPrompt = undefined;
-    });
-    return openPrompt;
+    return openPrompt(usageDescription, appName, requester);
   }
 
   const handlers = createPermissionHandlers({
