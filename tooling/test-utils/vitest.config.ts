@@ -1,0 +1,3 @@
+import { nodeProject } from '@micgate/config/vitest';
+
+export default nodeProject();
