@@ -1,4 +1,4 @@
-// Signal analysis for micgate's own tests. The measure is the conformance suite's (one copy, so an
-// app's test measures a tone exactly as the suite does); what only tests need lives here.
+// Signal analysis for micgate's own tests (apps, adapters). The measure is the conformance suite's,
+// re-exported: one copy, so a test measures a tone exactly as the suite does. Helpers only tests
+// need belong here, not in the published suite.
 export { channelOf, concat, estimateFrequency, measureTone } from '@micgate/conformance';
-export { dominantFrequency, sineWave } from './tones.js';

@@ -1,3 +1,0 @@
-import { nodeProject } from '@micgate/config/vitest';
-
-export default nodeProject();
