@@ -10,6 +10,13 @@ import type { TestContext } from 'vitest';
 import type { ConformanceHarness, DeviceFault, RigAbility } from './harness.js';
 import { type Recording, startRecording, watchPermission } from './recorder.js';
 
+declare module 'vitest' {
+  interface TaskMeta {
+    /** Why the conformance suite did not run this test (also in reporters' JSON). */
+    micgateNotRun?: string;
+  }
+}
+
 export const CONFORMANCE_PURPOSE = 'micgate conformance: records a test tone to check capture.';
 
 /** Step the harness clock moves while the suite waits for something. */
@@ -86,6 +93,7 @@ export class SuiteContext {
   requires(ctx: TestContext, supported: boolean, why: string): void {
     if (supported) return;
     this.notRun.push(`${ctx.task.name} — ${why}`);
+    ctx.task.meta.micgateNotRun = why;
     ctx.skip(why);
   }
 
