@@ -93,7 +93,8 @@ export function captureTests(c: SuiteContext): void {
     await c.waitFor('device audio', () => recording.device().length >= wanted, 8_000);
     const durationMs = c.bufferMs();
     const toleranceMs = c.h.timing?.timeToleranceMs ?? durationMs / 4;
-    const times = recording.device().map((frame) => frame.frame.time * 1000);
+    // From the steady state on, as the other capture checks: a device's start-up is not its pace.
+    const times = recording.device().slice(settleFrames()).map((frame) => frame.frame.time * 1000);
     const strays: string[] = [];
     for (let i = 1; i < times.length; i++) {
       const stepMs = times[i]! - times[i - 1]!;
@@ -108,9 +109,10 @@ export function captureTests(c: SuiteContext): void {
     const recording = c.record(session);
     await c.waitFor('device audio', () => recording.device().length > settleFrames(), 8_000);
     const start = recording.device()[settleFrames()]!;
+    // Until a buffer arrives 2 s of wall clock after the start buffer (a stalled device times out here).
     await c.waitFor(
-      `${RATE_WINDOW_MS} ms of wall clock after the device started`,
-      () => c.h.clock.now() - start.at >= RATE_WINDOW_MS,
+      `a device buffer ${RATE_WINDOW_MS} ms of wall clock after the device started`,
+      () => recording.device().at(-1)!.at - start.at >= RATE_WINDOW_MS,
       RATE_WINDOW_MS + 1_000,
     );
     const device = recording.device();
@@ -120,7 +122,6 @@ export function captureTests(c: SuiteContext): void {
     const deliveredMs = ((last.position + last.frames - (start.position + start.frames)) / c.h.format.sampleRate) * 1000;
     const rateTolerance = c.h.timing?.rateTolerance ?? 0.1;
     const allowedMs = rateTolerance * elapsedMs + c.bufferMs();
-    expect(elapsedMs).toBeGreaterThanOrEqual(RATE_WINDOW_MS - c.bufferMs());
     expect(
       Math.abs(deliveredMs - elapsedMs),
       `${deliveredMs.toFixed(0)} ms of audio in ${elapsedMs.toFixed(0)} ms (${(deliveredMs / elapsedMs).toFixed(2)}× real time)`,
