@@ -17,7 +17,6 @@ export {
   defaultConfigDir,
   type FileWatchOptions,
   isAppId,
-  type LockOptions,
   type PermissionEntry,
   type PermissionSnapshot,
   type PermissionStore,
@@ -26,6 +25,8 @@ export {
   promptText,
   type StoredDecision,
   type StoreLogger,
-  StoreLockedError,
+  StoreDamagedError,
+  StoreInsecureError,
+  StoreVersionError,
   type TerminalPromptOptions,
 } from './permission/index.js';

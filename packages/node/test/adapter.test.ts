@@ -36,7 +36,7 @@ describe('createNodeAdapter', () => {
     expect(adapter.platform).toBe('node');
     expect(adapter.supports).toEqual({ changes: true, devices: true });
     expect(adapter.appId).toBe('recorder');
-    expect(adapter.store.path).toBe(`${dir.path}/permissions.json`);
+    expect(adapter.store.path).toBe(dir.path);
   });
 
   it.each([
