@@ -22,6 +22,7 @@ export {
   type PermissionStore,
   type PermissionStoreOptions,
   type PromptQuestion,
+  PROMPT_QUESTION,
   promptText,
   type StoredDecision,
   type StoreLogger,

@@ -1,6 +1,7 @@
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createPermissionStore } from '../src/permission/index.js';
 import { type Finished, micgateBin, runNode, tempDir } from './helpers.js';
 
 let home: { path: string; remove: () => Promise<void> };
@@ -137,6 +138,9 @@ describe('micgate grant and the list, for people (issue 13)', () => {
     expect(forced).toMatchObject({ code: 0, stdout: 'micgate-recrod may now use the microphone.\n' });
     // Known now: no --force needed to change it again.
     expect((await micgate('deny', 'micgate-recrod')).code).toBe(0);
+    // An app that has run (asked for its status) is known without a decision.
+    await createPermissionStore({ configDir: storeDir() }).get('micgate-record');
+    expect(await micgate('grant', 'micgate-record')).toMatchObject({ code: 0, stdout: 'micgate-record may now use the microphone.\n' });
   });
 
   it('prints its version with --version', async () => {

@@ -43,6 +43,20 @@ describe('the permission store', () => {
     expect(warnings).toEqual([]);
   });
 
+  it('knows an app that has a decision or has asked for one, not a typo', async () => {
+    const store = createPermissionStore({ configDir: dir.path, logger });
+    expect(await store.known('recorder')).toBe(false);
+    expect(await store.get('recorder')).toBe('undetermined'); // the app asking for its status
+    expect(await store.known('recorder')).toBe(true);
+    expect(await store.known('recrod')).toBe(false);
+    await store.set('notes', 'denied');
+    expect(await store.known('notes')).toBe(true);
+    expect(await store.list()).toEqual({ notes: { decision: 'denied', time: expect.any(String) } });
+    // Forgetting decisions keeps the apps known: `micgate grant` works for them after a reset.
+    await store.resetAll();
+    expect(await store.known('recorder')).toBe(true);
+  });
+
   it('keeps an app id such as "__proto__" as a plain key', async () => {
     const store = createPermissionStore({ configDir: dir.path, logger });
     await store.set('__proto__', 'granted');
@@ -70,7 +84,7 @@ describe('the permission store', () => {
     const store = createPermissionStore({ configDir: dir.path, logger });
     expect(await store.get('old')).toBe('granted');
     await store.set('kept', 'granted');
-    expect((await readdir(dir.path)).sort()).toEqual(['kept.decision.json', 'old.decision.json']);
+    expect((await readdir(dir.path)).sort()).toEqual(['kept.decision.json', 'old.decision.json', 'old.seen']);
     expect(await store.list()).toEqual({ kept: { decision: 'granted', time: expect.any(String) }, old: { decision: 'granted', time } });
     expect(warnings).toEqual([]);
   });

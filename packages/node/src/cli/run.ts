@@ -72,9 +72,8 @@ async function runCommand(argv: readonly string[], store: PermissionStore, io: C
       const force = takeFlag(rest, '--force');
       const appId = takeAppId(rest, command);
       expectNoMore(rest, command);
-      const known = await store.list();
-      if (!force && !Object.hasOwn(known, appId)) {
-        const ids = Object.keys(known);
+      if (!force && !(await store.known(appId))) {
+        const ids = Object.keys(await store.list());
         io.stderr.write(
           `micgate: the store has never seen "${appId}"${ids.length ? ` (it knows ${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', …' : ''})` : ''}. Check the spelling (the app id is what the program passes as appId), or run \`micgate ${command} ${appId} --force\` to ${command === 'grant' ? 'allow' : 'deny'} it anyway.\n`,
         );

@@ -1,4 +1,4 @@
-import { lstat, readdir, rename, unlink } from 'node:fs/promises';
+import { lstat, open, readdir, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InvalidArgumentError, type RecordPermission } from '@micgate/core';
 import { Observable, shareReplay } from 'rxjs';
@@ -48,8 +48,13 @@ export interface PermissionStoreOptions {
 export interface PermissionStore {
   /** The folder holding one `<app id>.decision.json` per app. */
   readonly path: string;
-  /** The decision for one app; 'undetermined' when there is none (or it cannot be trusted). */
+  /**
+   * The decision for one app; 'undetermined' when there is none (or it cannot be trusted).
+   * Also notes that the app exists (see `known`): an app asks for its own status.
+   */
   get(appId: string): Promise<RecordPermission>;
+  /** Whether the app has a decision or has asked for one (`get`) here: `micgate grant` refuses others as likely typos. */
+  known(appId: string): Promise<boolean>;
   /** Every remembered decision, sorted by app id. */
   list(): Promise<PermissionSnapshot>;
   /** Remember a decision (replacing any earlier one). Rejects with StoreVersionError for a newer micgate's entry. */
@@ -67,6 +72,8 @@ export interface PermissionStore {
 
 /** A temp file older than this belongs to a writer that was killed (a write takes milliseconds). */
 const LEFTOVER_AGE_MS = 30_000;
+/** Marks an app that has asked for its status here, decided or not. */
+const SEEN_SUFFIX = '.seen';
 const LEGACY_CLAIM = /^\.permissions\.json\.\d+\.[0-9a-f]+\.migrating$/;
 
 /**
@@ -231,6 +238,17 @@ export function createPermissionStore(options: PermissionStoreOptions = {}): Per
     return file;
   }
 
+  const seenPath = (appId: string) => join(dir, decisionFileName(appId).replace(DECISION_SUFFIX, SEEN_SUFFIX));
+  /** An empty `<name>.seen` file: this app has run here. Best effort: a read-only or untrusted folder just skips it. */
+  async function markSeen(appId: string): Promise<void> {
+    try {
+      if (!(await checkStoreDir(dir, true))) return;
+      await (await open(seenPath(appId), 'wx', 0o600)).close();
+    } catch {
+      // EEXIST (seen before) or a folder we cannot write: nothing to do
+    }
+  }
+
   const snapshots$ = new Observable<PermissionSnapshot>((subscriber) => {
     let reading = false;
     let again = false;
@@ -267,7 +285,19 @@ export function createPermissionStore(options: PermissionStoreOptions = {}): Per
     path: dir,
     async get(appId) {
       assertAppId(appId);
-      return (await read(appId))[appId]?.decision ?? 'undetermined';
+      const decision = (await read(appId))[appId]?.decision ?? 'undetermined';
+      await markSeen(appId);
+      return decision;
+    },
+    async known(appId) {
+      assertAppId(appId);
+      if ((await read(appId))[appId]) return true;
+      try {
+        await lstat(seenPath(appId));
+        return true;
+      } catch {
+        return false;
+      }
     },
     async list() {
       return sorted(await read());
