@@ -1,7 +1,7 @@
 import { chmod, mkdir, readdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createPermissionStore } from '../src/permission/index.js';
+import { createPermissionStore, StoreVersionError } from '../src/permission/index.js';
 import { runNode, tempDir } from './helpers.js';
 
 // Issue 9, defects 1–5: the store under contention and with leftovers and files it does not know.
@@ -51,6 +51,41 @@ describe('a store written by a newer micgate', () => {
     expect(await store.get('notes')).toBe('denied');
     expect(await readFile(legacyFile(), 'utf8')).toBe(newer);
     expect(await store.get('recorder')).toBe('granted');
+  });
+});
+
+describe('a decision file written by a newer micgate', () => {
+  it('is read, reported once as StoreVersionError, and never replaced or removed', async () => {
+    const file = join(dir.path, 'recorder.decision.json');
+    const newer = `${JSON.stringify({ version: 3, appId: 'recorder', decision: 'granted', time: '2026-01-02T03:04:05.000Z', until: 'forever' })}\n`;
+    await writeFile(file, newer, { mode: 0o600 });
+    const errors: unknown[] = [];
+    const store = createPermissionStore({ configDir: dir.path, onError: (error) => errors.push(error) });
+    expect(await store.get('recorder')).toBe('granted');
+    expect(await store.get('recorder')).toBe('granted');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toBeInstanceOf(StoreVersionError);
+    expect(errors[0]).toMatchObject({ code: 'ERR_MICGATE_STORE_VERSION', version: 3, path: file });
+    await expect(store.set('recorder', 'denied')).rejects.toBeInstanceOf(StoreVersionError);
+    await expect(store.reset('recorder')).rejects.toBeInstanceOf(StoreVersionError);
+    await store.set('notes', 'denied');
+    expect(await store.resetAll()).toBe(1);
+    expect(await readFile(file, 'utf8')).toBe(newer);
+    expect(await store.list()).toEqual({ recorder: { decision: 'granted', time: '2026-01-02T03:04:05.000Z' } });
+  });
+});
+
+describe('a migration that was killed half-way', () => {
+  it('is finished by the next writer: the claimed old file’s decisions are kept', async () => {
+    const time = '2026-01-02T03:04:05.000Z';
+    const claim = join(dir.path, '.permissions.json.4194305.0123456789ab.migrating');
+    await writeFile(claim, JSON.stringify({ version: 1, apps: { old: { decision: 'granted', time } } }), { mode: 0o600 });
+    await utimes(claim, new Date(0), new Date(0));
+    const store = createPermissionStore({ configDir: dir.path, logger });
+    expect(await store.get('old')).toBe('granted'); // read while it is still a claim
+    await store.set('new', 'denied');
+    expect((await readdir(dir.path)).filter((name) => name.includes('permissions'))).toEqual([]);
+    expect(await store.get('old')).toBe('granted');
   });
 });
 

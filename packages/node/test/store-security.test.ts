@@ -1,7 +1,7 @@
 import { chmod, chown, mkdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createPermissionStore } from '../src/permission/index.js';
+import { createPermissionStore, StoreInsecureError } from '../src/permission/index.js';
 import { runNode, tempDir } from './helpers.js';
 
 // Issue 9, item 14: another local user must not be able to hand this user a decision.
@@ -44,6 +44,13 @@ describe.skipIf(!isRoot)('a store another user can reach', () => {
     expect(warnings.join('\n')).toMatch(/owned by uid 4242|not owned by you/);
     // Writing into it is refused too: a deny there could be swapped back.
     await expect(store.set('recorder', 'denied')).rejects.toThrow(/owned by uid 4242|not owned by you/);
+    // Planted decision files are refused the same way, and onError gets the typed error.
+    await attacker(['write', join(micgate, 'recorder.decision.json'), JSON.stringify({ version: 1, appId: 'recorder', decision: 'granted', time: '2026-01-01T00:00:00.000Z' })]);
+    const errors: unknown[] = [];
+    const watched = createPermissionStore({ configDir: micgate, onError: (error) => errors.push(error) });
+    expect(await watched.get('recorder')).toBe('undetermined');
+    expect(errors[0]).toBeInstanceOf(StoreInsecureError);
+    expect(errors[0]).toMatchObject({ code: 'ERR_MICGATE_STORE_INSECURE', path: micgate });
   });
 
   it('refuses a file another user put in the user’s own folder', async () => {
@@ -51,10 +58,15 @@ describe.skipIf(!isRoot)('a store another user can reach', () => {
     await mkdir(micgate);
     await chmod(micgate, 0o777); // the user's own folder, left open: tightened, but the planted file stays refused
     await attacker(['write', join(micgate, 'permissions.json'), grant]);
+    await attacker(['write', join(micgate, 'recorder.decision.json'), JSON.stringify({ version: 1, appId: 'recorder', decision: 'granted', time: '2026-01-01T00:00:00.000Z' })]);
     const store = createPermissionStore({ configDir: micgate, logger });
     expect(await store.get('recorder')).toBe('undetermined');
+    expect(await store.list()).toEqual({});
     expect(warnings.join('\n')).toMatch(/owned by uid 4242|not owned by you/);
     expect((await stat(micgate)).mode & 0o777).toBe(0o700);
+    // The user's own decision replaces the planted file.
+    await store.set('recorder', 'denied');
+    expect(await store.get('recorder')).toBe('denied');
   });
 
   it('refuses a file of its own that others can write', async () => {
