@@ -94,7 +94,9 @@ describe('the permission store', () => {
     const errors: unknown[] = [];
     const store = createPermissionStore({ configDir: dir.path, onError: (error) => errors.push(error) });
     expect(await store.list()).toEqual({});
+    expect(await store.get('recorder')).toBe('undetermined');
     expect(await store.list()).toEqual({});
+    expect(await store.get('recorder')).toBe('undetermined');
     expect(errors).toHaveLength(1);
     expect(errors[0]).toBeInstanceOf(StoreDamagedError);
     expect(errors[0]).toMatchObject({ code: 'ERR_MICGATE_STORE_DAMAGED', path: join(dir.path, 'recorder.decision.json') });

@@ -98,16 +98,17 @@ export function createPermissionStore(options: PermissionStoreOptions = {}): Per
   const onError = givenOnError ?? ((error: unknown) => (logger ?? console).warn(messageOf(error)));
   const dir = configDir;
 
-  // Report each distinct problem once while it lasts, not on every read of the same file.
+  // Report each distinct problem once while it lasts, not on every read of the same file. Only a
+  // read of the whole folder can tell that a problem has gone (and may be reported again later).
   let reported = new Set<string>();
-  function report(problems: unknown[]): void {
+  function report(problems: unknown[], whole: boolean): void {
     const now = new Set<string>();
     for (const problem of problems) {
       const key = problem instanceof Error ? `${(problem as { code?: string }).code}:${problem.message}` : String(problem);
       now.add(key);
       if (!reported.has(key)) safely(problem);
     }
-    reported = now;
+    reported = whole ? now : new Set([...reported, ...now]);
   }
   function safely(error: unknown): void {
     try {
@@ -163,7 +164,7 @@ export function createPermissionStore(options: PermissionStoreOptions = {}): Per
 
   async function read(only?: string): Promise<Record<string, PermissionEntry>> {
     const { apps, problems } = await readAll(only);
-    report(problems);
+    report(problems, only === undefined);
     return apps;
   }
 
