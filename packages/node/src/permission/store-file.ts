@@ -18,7 +18,7 @@ export interface PermissionEntry {
 /** Every app's entry, keyed by app id. */
 export type PermissionSnapshot = Readonly<Record<string, Readonly<PermissionEntry>>>;
 
-export const FORMAT_VERSION = 1;
+const FORMAT_VERSION = 1;
 export const DECISION_SUFFIX = '.decision.json';
 /** A decision file is a few dozen bytes; anything much larger is not one (and is not read into memory). */
 const MAX_FILE_BYTES = 64 * 1024;
@@ -44,12 +44,12 @@ export function decisionFileName(appId: string): string {
 const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,9})?Z$/;
 
 /** A time the store wrote: ISO 8601 in UTC that is a real date. */
-export function isStoreTime(value: unknown): value is string {
+function isStoreTime(value: unknown): value is string {
   return typeof value === 'string' && ISO_TIME.test(value) && Number.isFinite(Date.parse(value));
 }
 
 /** Check one entry's fields; a reason when it is not a decision. */
-export function checkEntry(value: unknown): { entry: PermissionEntry } | { reason: string } {
+function checkEntry(value: unknown): { entry: PermissionEntry } | { reason: string } {
   if (!isRecord(value)) return { reason: 'it is not an object' };
   if (value.decision !== 'granted' && value.decision !== 'denied') {
     return { reason: `its decision ${shown(JSON.stringify(value.decision) ?? 'is missing', 40)} is not "granted" or "denied"` };
