@@ -27,3 +27,4 @@ export { bufferDuration, DEFAULT_FORMAT, FORMAT_LIMITS, resolveFormat } from './
 export { createAudioSession, isRecordPermission } from './session.js';
 export { type Level, levelBar, levelFraction, measureLevel } from './level.js';
 export { type DecodedWav, decodeWav, encodeWav, encodeWavSamples, type WavFormat, type WavSampleFormat, wavHeader } from './wav.js';
+export { createWavWriter, WAV_MAX_DATA_BYTES, WavTooLargeError, type WavSink, WavWriteError, type WavWriter, type WavWriterOptions } from './wav-writer.js';
