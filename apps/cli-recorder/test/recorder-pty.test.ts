@@ -35,7 +35,7 @@ describe.skipIf(!runnable)('micgate-record on a real terminal', () => {
   /** Run the recorder under a pseudo-terminal; type `keys` once it asks. */
   async function recordOnTerminal(args: string[], keys: string) {
     const command = [process.execPath, recorderBin, ...args].map((part) => JSON.stringify(part)).join(' ');
-    const child = spawn('script', ['-qfec', command, '/dev/null'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('script', ['-qfec', command, '/dev/null'], { env, cwd: dir.path, stdio: ['pipe', 'pipe', 'pipe'] });
     let screen = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (screen += chunk));
     const done = finished(child, 25_000);
@@ -61,12 +61,12 @@ describe.skipIf(!runnable)('micgate-record on a real terminal', () => {
     expect(JSON.parse(listed.stdout)['micgate-record'].decision).toBe('granted');
   });
 
-  it('takes Enter as "don\'t allow": records silence, says how to allow it, remembers the denial', async () => {
+  it('takes "n": records silence, says how to allow it, remembers the denial', async () => {
     const out = join(dir.path, 'denied.wav');
-    const { screen, code } = await recordOnTerminal([out, '--seconds', '0.5'], '\r');
+    const { screen, code } = await recordOnTerminal([out, '--seconds', '0.5'], 'n\r');
     expect(code).toBe(4);
     expect(screen).toContain('silence: permission denied');
-    expect(screen).toContain('micgate grant micgate-record');
+    expect(screen).toContain('npx micgate grant micgate-record');
     const wav = decodeWav(new Uint8Array(await readFile(out)));
     expect(wav.frames).toBe(24_000);
     expect(wav.samples.every((sample) => sample === 0)).toBe(true);

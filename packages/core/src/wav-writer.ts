@@ -87,7 +87,7 @@ export function createWavWriter(sink: WavSink, format: WavFormat, options: WavWr
     if (kept !== bytesOnSink) sink.truncate?.(HEADER_BYTES + dataBytes + kept);
     dataBytes += kept;
     writeHeader();
-    throw new WavWriteError(`the medium is full: ${dataBytes} bytes of samples were saved`, dataBytes, { cause });
+    throw new WavWriteError(`the disk is full or the file reached its size limit: ${dataBytes} bytes of samples were saved`, dataBytes, { cause });
   };
 
   writeHeader();
