@@ -1,3 +1,18 @@
+import { defineConfig } from 'vitest/config';
 import { chromiumProject } from './test-support/vitest.js';
 
-export default chromiumProject({ include: ['test/**/*.test.ts'] });
+// User activation is sticky for a whole tab: once any file clicks, every later page in that tab
+// may start audio. The returning-visitor test runs in its own project (its own tab) so nothing
+// clicks before it.
+const NO_GESTURE = ['test/user-gesture.test.ts'];
+const chromium = chromiumProject({ include: ['test/**/*.test.ts'] });
+const noGesture = chromiumProject({ include: NO_GESTURE });
+
+export default defineConfig({
+  test: {
+    projects: [
+      { ...chromium, test: { ...chromium.test, name: 'chromium', exclude: NO_GESTURE } },
+      { ...noGesture, test: { ...noGesture.test, name: 'chromium:no-gesture' } },
+    ],
+  },
+});

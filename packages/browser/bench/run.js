@@ -37,6 +37,8 @@ try {
   await page.goto(`http://localhost:${address.port}/index.html`);
   await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
   await setMicrophonePermission(page, 'granted');
+  // Chromium's default autoplay policy holds audio until a user gesture: click the page first.
+  await page.mouse.click(1, 1);
   console.log(`recording ${seconds} s at 48 kHz, 1024-frame buffers, latencyHint '${latencyHint}', in Chromium ${browser.version()} ...`);
   /** @type {import('./bench-page.ts').BenchResult} */
   const result = await page.evaluate((s) => /** @type {any} */ (globalThis).runBench(...s), [seconds, latencyHint]);

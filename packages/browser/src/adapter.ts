@@ -1,45 +1,32 @@
 import {
   type AdapterSupports,
-  type AudioFormat,
   type AudioInputDevice,
-  type DeviceFrame,
   InvalidArgumentError,
   type PromptRequest,
   type RecordPermission,
   type RecordPermissionAdapter,
   abortError,
-  resolveFormat,
 } from '@micgate/core';
 import type { Observable } from 'rxjs';
-import { captureAudio, stopTracks, type TrackEndCause } from './capture.js';
+import { type BrowserCaptureOptions, checkCaptureOptions, createBrowserCapture, defaultGetUserMedia, type GetUserMedia } from './browser-capture.js';
+import { stopTracks } from './capture.js';
+import type { CaptureState } from './capture-state.js';
+import { audioConstraints } from './constraints.js';
+import { defaultEnumerateDevices, listAudioInputs } from './devices.js';
 import type { ExplainHook } from './explanation.js';
 import { classifyMediaError, normalizeMediaError } from './media-errors.js';
 import { createPermissionWatcher, type PermissionsLike } from './permission-watcher.js';
 
-export type GetUserMedia = (constraints: MediaStreamConstraints) => Promise<MediaStream>;
-
-export interface BrowserAdapterOptions {
-  /** Defaults to `navigator.mediaDevices.getUserMedia`. Tests pass a gated one. */
-  getUserMedia?: GetUserMedia;
+export interface BrowserAdapterOptions extends Omit<BrowserCaptureOptions, 'classifyTrackEnd' | 'document'> {
   /** Defaults to `navigator.mediaDevices.enumerateDevices`. */
   enumerateDevices?: () => Promise<MediaDeviceInfo[]>;
   /** Defaults to `navigator.permissions`; `null` acts as a browser without the Permissions API. */
   permissions?: PermissionsLike | null;
   /** An in-page explanation before the browser prompt (which cannot show the purpose string). */
   explain?: ExplainHook;
-  /** Record from this input (`MediaDeviceInfo.deviceId`) instead of the default one. */
-  deviceId?: string;
-  /**
-   * Constraints merged over micgate's raw defaults (echo cancellation, noise suppression and
-   * automatic gain control all off), e.g. `{ echoCancellation: true }` for a call.
-   */
-  audioConstraints?: MediaTrackConstraints;
-  /** URL of the capture processor module; defaults to a blob: URL of the built-in one. */
-  workletUrl?: string;
-  /** The capture AudioContext's latency hint (see CaptureAudioOptions.latencyHint); default 'playback'. */
-  latencyHint?: AudioContextLatencyCategory | number;
-  /** Where focus / visibility changes are listened for (defaults: `window`, `document`). */
+  /** Where focus is listened for (default `window`). */
   window?: EventTarget;
+  /** Where visibility changes and user gestures are listened for (default `document`). */
   document?: EventTarget & { readonly visibilityState?: string };
 }
 
@@ -50,43 +37,43 @@ export interface BrowserPromptOptions {
 
 export interface BrowserAdapter extends RecordPermissionAdapter {
   prompt(request: PromptRequest, options?: BrowserPromptOptions): Promise<RecordPermission>;
+  /**
+   * Whether capture's audio flows; 'needs-user-gesture' while the browser holds audio until the
+   * user clicks or presses a key on the page (capture then resumes by itself). See CaptureState.
+   */
+  readonly captureState: CaptureState;
+  /** The current capture state, then every change. */
+  readonly captureState$: Observable<CaptureState>;
 }
 
-/** Raw capture: what the microphone hears, not what a call would want. */
-export const RAW_AUDIO_CONSTRAINTS: Readonly<MediaTrackConstraints> = Object.freeze({
-  echoCancellation: false,
-  noiseSuppression: false,
-  autoGainControl: false,
-});
-
 export function createBrowserAdapter(options: BrowserAdapterOptions = {}): BrowserAdapter {
-  if (options === null || typeof options !== 'object') throw new InvalidArgumentError('options', options, 'an object');
-  if (options.deviceId !== undefined && typeof options.deviceId !== 'string') {
-    throw new InvalidArgumentError('deviceId', options.deviceId, 'a string');
-  }
+  checkCaptureOptions(options);
   if (options.explain !== undefined && typeof options.explain !== 'function') {
     throw new InvalidArgumentError('explain', options.explain, 'a function');
   }
-  const mediaDevices = globalThis.navigator?.mediaDevices as MediaDevices | undefined;
-  const getUserMedia: GetUserMedia =
-    options.getUserMedia ??
-    ((constraints) => {
-      // Missing outside a secure context: say why instead of "cannot read properties of undefined".
-      if (!mediaDevices?.getUserMedia) return Promise.reject(new TypeError('navigator.mediaDevices.getUserMedia is unavailable (not a secure context?)'));
-      return mediaDevices.getUserMedia(constraints);
-    });
-  const enumerateDevices = options.enumerateDevices ?? (mediaDevices?.enumerateDevices ? () => mediaDevices.enumerateDevices() : undefined);
+  const getUserMedia: GetUserMedia = options.getUserMedia ?? defaultGetUserMedia();
+  const enumerateDevices = options.enumerateDevices ?? defaultEnumerateDevices();
   const watcher = createPermissionWatcher({
     ...('permissions' in options ? { permissions: options.permissions } : {}),
     window: options.window,
     document: options.document,
   });
-
-  const audioConstraints = (format?: AudioFormat): MediaTrackConstraints => ({
-    ...RAW_AUDIO_CONSTRAINTS,
-    ...(format ? { channelCount: { ideal: format.channels }, sampleRate: { ideal: format.sampleRate } } : {}),
-    ...(options.deviceId === undefined ? {} : { deviceId: { exact: options.deviceId } }),
-    ...options.audioConstraints,
+  const capture = createBrowserCapture({
+    ...pick(options, ['device', 'audioConstraints', 'workletUrl', 'latencyHint', 'document']),
+    // What a capture's getUserMedia shows is news to the watcher (it may not be able to query).
+    getUserMedia: (constraints) =>
+      getUserMedia(constraints).then(
+        (stream) => {
+          watcher.learn('granted');
+          return stream;
+        },
+        (error: unknown) => {
+          if (classifyMediaError(error) === 'denied') watcher.learn('denied');
+          throw error;
+        },
+      ),
+    // A revoked permission ends the track too; then the session's change handling closes us.
+    classifyTrackEnd: async () => ((await watcher.recheck()) === 'granted' ? 'lost' : 'revoked'),
   });
 
   async function prompt(request: PromptRequest, promptOptions: BrowserPromptOptions = {}): Promise<RecordPermission> {
@@ -101,7 +88,7 @@ export function createBrowserAdapter(options: BrowserAdapterOptions = {}): Brows
       if (!proceed) return 'undetermined';
     }
     if (signal?.aborted) throw abortError(signal);
-    const outcome = getUserMedia({ audio: audioConstraints() }).then(
+    const outcome = getUserMedia({ audio: audioConstraints(options) }).then(
       (stream): RecordPermission => {
         stopTracks(stream);
         return 'granted';
@@ -129,42 +116,6 @@ export function createBrowserAdapter(options: BrowserAdapterOptions = {}): Brows
     });
   }
 
-  function capture(format: AudioFormat): Observable<DeviceFrame> {
-    const resolved = resolveFormat(format);
-    return captureAudio(
-      () =>
-        getUserMedia({ audio: audioConstraints(resolved) }).then(
-          (stream) => {
-            watcher.learn('granted');
-            return stream;
-          },
-          (error: unknown) => {
-            if (classifyMediaError(error) === 'denied') watcher.learn('denied');
-            throw normalizeMediaError(error);
-          },
-        ),
-      resolved,
-      {
-        ...(options.workletUrl === undefined ? {} : { workletUrl: options.workletUrl }),
-        ...(options.latencyHint === undefined ? {} : { latencyHint: options.latencyHint }),
-        // A revoked permission ends the track too; then the session's change handling closes us.
-        classifyTrackEnd: async (): Promise<TrackEndCause> => ((await watcher.recheck()) === 'granted' ? 'lost' : 'revoked'),
-      },
-    );
-  }
-
-  async function devices(): Promise<AudioInputDevice[]> {
-    if (!enumerateDevices) return [];
-    const inputs = (await enumerateDevices()).filter((device) => device.kind === 'audioinput');
-    // Chromium lists the system default as its own entry, deviceId 'default'; others have none.
-    const hasDefaultEntry = inputs.some((device) => device.deviceId === 'default');
-    return inputs.map((device, index) => ({
-      id: device.deviceId,
-      name: device.label || `Microphone ${index + 1}`,
-      isDefault: hasDefaultEntry ? device.deviceId === 'default' : index === 0,
-    }));
-  }
-
   const supports: AdapterSupports = { changes: true, devices: enumerateDevices !== undefined };
 
   return {
@@ -173,7 +124,18 @@ export function createBrowserAdapter(options: BrowserAdapterOptions = {}): Brows
     status: () => watcher.status(),
     prompt,
     changes: () => watcher.changes(),
-    capture,
-    devices,
+    capture: (format) => capture.capture(format),
+    // Present exactly when supports.devices says so.
+    ...(enumerateDevices ? { devices: (): Promise<AudioInputDevice[]> => listAudioInputs(enumerateDevices) } : {}),
+    get captureState() {
+      return capture.state;
+    },
+    captureState$: capture.state$,
   };
+}
+
+function pick<T extends object, K extends keyof T>(source: T, keys: readonly K[]): Pick<T, K> {
+  const picked = {} as Pick<T, K>;
+  for (const key of keys) if (source[key] !== undefined) picked[key] = source[key];
+  return picked;
 }

@@ -1,7 +1,10 @@
 import { type AudioFormat, DeviceLostError, type DeviceFrame, resolveFormat } from '@micgate/core';
 import { Observable } from 'rxjs';
+import { audioGraphError, workletLoadError } from './audio-setup.js';
 import { CAPTURE_PROCESSOR_NAME, type CaptureMessage, type CaptureProcessorOptions, captureWorkletUrl } from './capture-worklet.js';
+import type { CaptureState } from './capture-state.js';
 import { normalizeMediaError } from './media-errors.js';
+import { keepRunning } from './user-gesture.js';
 
 /** Why a track ended without being asked to: the permission was taken back, or the device went. */
 export type TrackEndCause = 'revoked' | 'lost';
@@ -13,7 +16,10 @@ export interface CaptureAudioOptions {
    * Default: 'lost'.
    */
   classifyTrackEnd?: () => Promise<TrackEndCause>;
-  /** URL of the capture processor module; defaults to a blob: URL of the built-in one. */
+  /**
+   * URL of the capture processor module; defaults to a blob: URL of the built-in one. A page whose
+   * Content-Security-Policy refuses blob: serves `captureWorkletSource()` itself and passes its URL.
+   */
   workletUrl?: string;
   /**
    * The AudioContext's latency hint. Default 'playback': with 'interactive' Chromium's
@@ -24,6 +30,13 @@ export interface CaptureAudioOptions {
   latencyHint?: AudioContextLatencyCategory | number;
   /** Called with each AudioContext capture opens (diagnostics, benchmarks). */
   onContext?: (context: AudioContext) => void;
+  /** Hears this capture's state: 'starting', 'running', 'needs-user-gesture', and 'idle' when it ends. */
+  onState?: (state: CaptureState) => void;
+  /**
+   * Where a user gesture is awaited when the browser holds the AudioContext (autoplay policy).
+   * Default `document`; `null` waits for someone else to resume it.
+   */
+  gestureTarget?: EventTarget | null;
 }
 
 /** Where the audio comes from: a stream the caller owns, or a function that opens one capture owns. */
@@ -33,18 +46,35 @@ export type CaptureSource = MediaStream | (() => Promise<MediaStream>);
  * Frames of exactly `format.framesPerBuffer` from a MediaStream, through an AudioWorklet in an
  * AudioContext running at `format.sampleRate`. Subscribing opens the stream (when `source` is a
  * function) and the context; unsubscribing closes both. Streams passed in are not stopped.
+ * Errors: the getUserMedia failures as micgate's typed errors (see normalizeMediaError), a failed
+ * audio graph or worklet as AudioSetupError, an ended track as DeviceLostError.
  */
 export function captureAudio(source: CaptureSource, format: AudioFormat, options: CaptureAudioOptions = {}): Observable<DeviceFrame> {
   const { sampleRate, channels, framesPerBuffer } = resolveFormat(format);
   const ownsStream = typeof source === 'function';
+  const gestureTarget = options.gestureTarget === undefined ? globalThis.document : options.gestureTarget;
   return new Observable<DeviceFrame>((subscriber) => {
     let closed = false;
     let stream: MediaStream | undefined;
     let context: AudioContext | undefined;
     let node: AudioWorkletNode | undefined;
     let input: MediaStreamAudioSourceNode | undefined;
+    let stopWatching: (() => void) | undefined;
+    let contextState: Exclude<CaptureState, 'idle'> = 'starting';
+    let reported: CaptureState | undefined;
+
+    const report = () => {
+      if (closed) return;
+      // Audio runs only once the context runs and the microphone feeds it.
+      const state: CaptureState = contextState === 'running' && !input ? 'starting' : contextState;
+      if (state === reported) return;
+      reported = state;
+      options.onState?.(state);
+    };
 
     const releaseAudio = () => {
+      stopWatching?.();
+      stopWatching = undefined;
       if (node) {
         node.port.onmessage = null;
         node.port.postMessage('stop');
@@ -59,6 +89,8 @@ export function captureAudio(source: CaptureSource, format: AudioFormat, options
     const onTrackEnded = () => {
       if (closed) return;
       releaseAudio();
+      contextState = 'starting';
+      report();
       const classify = options.classifyTrackEnd ?? (() => Promise.resolve<TrackEndCause>('lost'));
       classify().then(
         (cause) => {
@@ -70,15 +102,26 @@ export function captureAudio(source: CaptureSource, format: AudioFormat, options
       );
     };
 
+    // Which step failed decides the error: the audio graph's are not getUserMedia's.
+    let step: 'graph' | 'worklet' | 'stream' = 'graph';
+    const workletUrl = options.workletUrl ?? captureWorkletUrl();
+
     const open = async () => {
+      report();
       // The context and worklet are ready before the stream opens, so no audio waits unheard.
-      context = new AudioContext({ sampleRate, latencyHint: options.latencyHint ?? 'playback' });
-      options.onContext?.(context);
-      context.resume().catch(() => undefined); // may wait for user activation; don't block on it
-      await context.audioWorklet.addModule(options.workletUrl ?? captureWorkletUrl());
+      const audio = new AudioContext({ sampleRate, latencyHint: options.latencyHint ?? 'playback' });
+      context = audio;
+      options.onContext?.(audio);
+      stopWatching = keepRunning(audio, gestureTarget, (state) => {
+        contextState = state;
+        report();
+      });
+      step = 'worklet';
+      await audio.audioWorklet.addModule(workletUrl);
       if (closed) return;
+      step = 'graph';
       const processorOptions: CaptureProcessorOptions = { framesPerBuffer, channels };
-      node = new AudioWorkletNode(context, CAPTURE_PROCESSOR_NAME, {
+      const worklet = new AudioWorkletNode(audio, CAPTURE_PROCESSOR_NAME, {
         numberOfInputs: 1,
         numberOfOutputs: 0,
         channelCount: channels,
@@ -86,13 +129,15 @@ export function captureAudio(source: CaptureSource, format: AudioFormat, options
         channelInterpretation: 'speakers',
         processorOptions,
       });
-      const rate = context.sampleRate;
-      node.port.onmessage = (event: MessageEvent<CaptureMessage>) => {
+      node = worklet;
+      const rate = audio.sampleRate;
+      worklet.port.onmessage = (event: MessageEvent<CaptureMessage>) => {
         if (closed) return;
         const { samples, startFrame } = event.data;
         subscriber.next({ samples, frames: framesPerBuffer, sampleRate, channels, time: startFrame / rate });
       };
 
+      step = 'stream';
       const opened = typeof source === 'function' ? await source() : source;
       if (closed) {
         if (ownsStream) stopTracks(opened);
@@ -104,19 +149,23 @@ export function captureAudio(source: CaptureSource, format: AudioFormat, options
         throw new DeviceLostError('the stream has no live audio track');
       }
       for (const track of tracks) track.addEventListener('ended', onTrackEnded);
-      if (!context || !node) return;
-      input = context.createMediaStreamSource(stream);
-      input.connect(node);
+      if (context !== audio) return; // the track already ended
+      step = 'graph';
+      input = audio.createMediaStreamSource(stream);
+      input.connect(worklet);
+      report();
     };
 
     open().catch((error: unknown) => {
       if (closed) return;
       releaseAudio();
       if (stream && ownsStream) stopTracks(stream);
-      subscriber.error(normalizeMediaError(error));
+      const failure = step === 'stream' ? normalizeMediaError(error) : step === 'worklet' ? workletLoadError(error, workletUrl) : audioGraphError(error);
+      subscriber.error(failure);
     });
 
     return () => {
+      if (reported !== undefined) options.onState?.('idle');
       closed = true;
       if (stream) {
         for (const track of stream.getAudioTracks()) track.removeEventListener('ended', onTrackEnded);

@@ -3,11 +3,14 @@ export {
   type BrowserAdapterOptions,
   type BrowserPromptOptions,
   createBrowserAdapter,
-  type GetUserMedia,
-  RAW_AUDIO_CONSTRAINTS,
 } from './adapter.js';
+export { AudioSetupError } from './audio-setup.js';
+export { type BrowserCapture, type BrowserCaptureOptions, createBrowserCapture, type GetUserMedia } from './browser-capture.js';
 export { type CaptureAudioOptions, type CaptureSource, captureAudio, type TrackEndCause } from './capture.js';
+export type { CaptureState } from './capture-state.js';
 export { CAPTURE_PROCESSOR_NAME, captureWorkletSource, captureWorkletUrl } from './capture-worklet.js';
+export { RAW_AUDIO_CONSTRAINTS } from './constraints.js';
+export { listAudioInputs } from './devices.js';
 export { createExplanationDialog, type ExplainHook, type ExplanationDialogOptions } from './explanation.js';
 export { classifyMediaError, type MediaErrorKind, MicrophoneDeniedError, normalizeMediaError } from './media-errors.js';
 export {

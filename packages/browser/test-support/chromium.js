@@ -13,7 +13,9 @@ export function fakeMicrophoneWavPath(signal = FAKE_MICROPHONE) {
 
 /**
  * Flags for headless Chromium with a fake microphone playing `wavPath`. Never
- * --use-fake-ui-for-media-stream: it grants every request whatever the permission says.
+ * --use-fake-ui-for-media-stream (it grants every request whatever the permission says), and
+ * Chromium's default autoplay policy: an AudioContext starts only after a user gesture, as for a
+ * real visitor. Tests that need audio give the page a real click (see `clickPage` in page.ts).
  */
 export function chromiumArgs(wavPath = fakeMicrophoneWavPath()) {
   return [
@@ -24,8 +26,6 @@ export function chromiumArgs(wavPath = fakeMicrophoneWavPath()) {
     '--disable-background-networking',
     '--disable-component-update',
     '--disable-sync',
-    // AudioContexts start without a click in tests (the recorder app gets its click anyway).
-    '--autoplay-policy=no-user-gesture-required',
     '--use-fake-device-for-media-stream',
     `--use-file-for-fake-audio-capture=${wavPath}`,
   ];

@@ -1,7 +1,7 @@
 // The conformance harness for adapters that run in Chromium (Vitest browser mode). Not part of the library's API.
 import type { ConformanceHarness, CreateHarness, DeviceFault } from '@micgate/conformance';
 import type { AudioFormat, RecordPermissionAdapter } from '@micgate/core';
-import { createMicrophoneGate, FAKE_MICROPHONE, type MicrophoneGate, setMicrophonePermission } from './page.js';
+import { clickPage, createMicrophoneGate, FAKE_MICROPHONE, type MicrophoneGate, setMicrophonePermission } from './page.js';
 
 export interface ChromiumHarnessOptions {
   /** Build the adapter under test on the gate's getUserMedia and explanation hook. Called again by relaunch(). */
@@ -17,6 +17,9 @@ export interface ChromiumHarnessOptions {
  */
 export function chromiumHarness(options: ChromiumHarnessOptions): CreateHarness {
   return async () => {
+    // Chromium keeps its default autoplay policy: no AudioContext starts before a user gesture.
+    // The page gets one real click, as the user of a recorder gives one (activation is sticky).
+    if (!navigator.userActivation.hasBeenActive) await clickPage();
     await setMicrophonePermission('undetermined');
     const gate = createMicrophoneGate();
     const faults: Record<DeviceFault, boolean> = {

@@ -1,7 +1,7 @@
 // Test tooling that runs inside the Chromium page (Vitest browser mode). Not part of the library's API.
 import { measureTone } from '@micgate/conformance';
 import type { PromptRequest, RecordPermission } from '@micgate/core';
-import { commands } from 'vitest/browser';
+import { commands, userEvent } from 'vitest/browser';
 import type { ExplainHook, GetUserMedia } from '../src/index.js';
 import { FAKE_MICROPHONE } from './fake-microphone.js';
 
@@ -16,6 +16,23 @@ export { FAKE_MICROPHONE };
 /** Set this origin's microphone permission through CDP (the browser's own permission control). */
 export function setMicrophonePermission(state: RecordPermission): Promise<void> {
   return commands.setMicrophonePermission(state);
+}
+
+/**
+ * A real click on a button in the page, through Playwright's input (CDP `Input.dispatchMouseEvent`),
+ * as a user gives it: the user gesture Chromium's default autoplay policy waits for before an
+ * AudioContext may start. Activation is sticky, so once per test file is enough.
+ */
+export async function clickPage(label = 'Start'): Promise<void> {
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.textContent = label;
+  document.body.append(button);
+  try {
+    await userEvent.click(button);
+  } finally {
+    button.remove();
+  }
 }
 
 /** This origin's microphone permission as the Permissions API reports it. */

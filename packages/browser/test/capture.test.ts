@@ -1,8 +1,12 @@
 import { type DeviceFrame, DeviceNotFoundError, measureLevel } from '@micgate/core';
 import { firstValueFrom, type Observable, take, toArray } from 'rxjs';
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { createBrowserAdapter } from '../src/index.js';
-import { createMicrophoneGate, FAKE_MICROPHONE, type MicrophoneGate, measureFrequency, setMicrophonePermission, waitFor } from '../test-support/page.js';
+import { clickPage, createMicrophoneGate, FAKE_MICROPHONE, type MicrophoneGate, measureFrequency, setMicrophonePermission, waitFor } from '../test-support/page.js';
+
+// Chromium keeps its default autoplay policy: AudioContexts start only after a user gesture, so
+// the page gets one real click first, as a user gives one (test/user-gesture.test.ts tests the page before any).
+beforeAll(() => clickPage());
 
 let gate: MicrophoneGate;
 

@@ -1,8 +1,12 @@
 import { InvalidArgumentError, type RecordPermission } from '@micgate/core';
 import { firstValueFrom, take, toArray } from 'rxjs';
-import { afterEach, beforeEach, describe, expect, onTestFinished, test } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, onTestFinished, test } from 'vitest';
 import { createBrowserAdapter, createExplanationDialog, type PermissionsLike } from '../src/index.js';
-import { browserPermission, createMicrophoneGate, type MicrophoneGate, setMicrophonePermission, waitFor } from '../test-support/page.js';
+import { clickPage, browserPermission, createMicrophoneGate, type MicrophoneGate, setMicrophonePermission, waitFor } from '../test-support/page.js';
+
+// Chromium keeps its default autoplay policy: AudioContexts start only after a user gesture, so
+// the page gets one real click first, as a user gives one (test/user-gesture.test.ts tests the page before any).
+beforeAll(() => clickPage());
 
 let gate: MicrophoneGate;
 
@@ -160,7 +164,7 @@ describe('prompt = getUserMedia', () => {
   test('bad input is refused with a typed error naming the field, before anything opens', async () => {
     const adapter = createBrowserAdapter({ getUserMedia: gate.getUserMedia });
     await expect(adapter.prompt({ usageDescription: 5 } as never)).rejects.toMatchObject({ field: 'usageDescription' });
-    expect(() => createBrowserAdapter({ deviceId: 7 } as never)).toThrow(InvalidArgumentError);
+    expect(() => createBrowserAdapter({ device: 7 } as never)).toThrow(InvalidArgumentError);
     expect(() => adapter.capture({ sampleRate: 1, channels: 1, framesPerBuffer: 1024 })).toThrow(/sampleRate/);
     expect(() => adapter.capture({ sampleRate: 48_000, channels: 1.5, framesPerBuffer: 1024 })).toThrow(/channels/);
     expect(gate.prompts()).toEqual([]);

@@ -1,7 +1,11 @@
 import { DeviceLostError } from '@micgate/core';
-import { expect, test } from 'vitest';
+import { beforeAll, expect, test } from 'vitest';
 import { captureAudio } from '../src/index.js';
-import { waitFor } from '../test-support/page.js';
+import { clickPage, waitFor } from '../test-support/page.js';
+
+// Chromium keeps its default autoplay policy: AudioContexts start only after a user gesture, so
+// the page gets one real click first, as a user gives one (test/user-gesture.test.ts tests the page before any).
+beforeAll(() => clickPage());
 
 /**
  * A live audio track that Chromium itself ends: the receiving side of a loopback WebRTC call
