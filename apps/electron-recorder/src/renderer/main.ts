@@ -1,8 +1,9 @@
-import { type AudioFormat, createAudioSession, MicgateError } from '@micgate/core';
+import { type AudioFormat, createAudioSession, MicgateError, measureLevel } from '@micgate/core';
 import { createElectronAdapter } from '@micgate/electron/renderer';
+import { drawMeter, fillScale } from '@micgate/web-recorder/ui';
 import type { Subscription } from 'rxjs';
 import { APP_NAME, USAGE_DESCRIPTION } from '../app-info.js';
-import { createTake, meterFraction, type Take, takeFileName } from './take.js';
+import { createTake, type Take, takeFileName } from './take.js';
 
 const FORMAT: AudioFormat = { sampleRate: 48_000, channels: 1, framesPerBuffer: 1024 };
 const LABELS = { undetermined: 'not asked yet', granted: 'allowed', denied: 'not allowed' } as const;
@@ -15,7 +16,8 @@ function element<T extends HTMLElement>(id: string): T {
 
 const permission = element('permission');
 const reason = element('reason');
-const level = element<HTMLMeterElement>('level');
+const meter = element<HTMLCanvasElement>('meter');
+fillScale(document.querySelector<HTMLElement>('.scale')!);
 const clock = element('clock');
 const recordButton = element<HTMLButtonElement>('record');
 const saveButton = element<HTMLButtonElement>('save');
@@ -40,15 +42,17 @@ session.recordPermission$.subscribe((state) => {
   reason.textContent = adapter.reason ?? '';
 });
 
-function showLevel(percent: number): void {
-  level.value = percent;
+/** The web recorder's meter (shared UI): green, amber from -6 dBFS, red from -1 dBFS. */
+function showLevel(dbfs: number): void {
+  meter.dataset.dbfs = String(dbfs);
+  drawMeter(meter, dbfs);
 }
 
 function stop(): void {
   recording?.unsubscribe();
   recording = undefined;
   recordButton.textContent = 'Record';
-  showLevel(0);
+  showLevel(Number.NEGATIVE_INFINITY);
   saveButton.disabled = !take || take.seconds === 0;
 }
 
@@ -64,7 +68,7 @@ recordButton.addEventListener('click', () => {
   recording = session.record(FORMAT).subscribe({
     next: (frame) => {
       current.add(frame);
-      showLevel(Math.round(meterFraction(frame.samples) * 100));
+      showLevel(measureLevel(frame.samples).dbfs);
       clock.textContent = `${current.seconds.toFixed(1)} s (${current.deviceSeconds.toFixed(1)} s from the microphone)`;
     },
     error: (error: unknown) => {
@@ -86,3 +90,5 @@ saveButton.addEventListener('click', () => {
 });
 
 window.addEventListener('beforeunload', () => session.close());
+
+showLevel(Number.NEGATIVE_INFINITY);
