@@ -114,6 +114,18 @@ describe.each(VIEWPORTS)('the web recorder at $width × $height', (viewport) => 
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('stop');
     await expect.poll(async () => (await level()).rms, { timeout: 5_000 }).toBeGreaterThan(0.1);
     await expect.poll(async () => Number(await page.locator('#take-length').getAttribute('data-device-seconds')), { timeout: 8_000 }).toBeGreaterThan(1);
+    // Screen readers hear only changes that matter: no live region is rewritten per frame.
+    const liveChanges = await page.evaluate(async () => {
+      const live = [...document.querySelectorAll('[role="status"], [role="alert"], [aria-live], output')];
+      let changes = 0;
+      const observer = new MutationObserver((records) => (changes += records.length));
+      for (const node of live) observer.observe(node, { childList: true, characterData: true, subtree: true });
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      observer.disconnect();
+      return { changes, regions: live.map((node) => node.id) };
+    });
+    expect(liveChanges.regions).toEqual(['announce', 'error']);
+    expect(liveChanges.changes).toBe(0); // 2 s of recording at ~47 buffers a second: nothing to announce
     await check('granted-recording');
 
     // Access turned off in the browser mid-take: the take goes on as silence, and says so.
@@ -187,4 +199,22 @@ describe.each(VIEWPORTS)('the web recorder at $width × $height', (viewport) => 
     await expect.poll(async () => (await level()).rms, { timeout: 5_000 }).toBeGreaterThan(0.1);
     await check('returning-visitor');
   });
+});
+
+test('fits a 320 px wide window: nothing wider than it, canvases at their box × devicePixelRatio (2 here)', async () => {
+  const context = await browser.newContext({ viewport: { width: 320, height: 640 }, deviceScaleFactor: 2 });
+  const page = await context.newPage();
+  await page.goto(`${origin}/`);
+  await setMicrophonePermission(page, 'denied');
+  await page.reload();
+  await expect.poll(() => page.locator('#permission').getAttribute('data-state')).toBe('denied');
+  mkdirSync(`${results}320`, { recursive: true });
+  await page.screenshot({ path: `${results}320/denied.png`, fullPage: true });
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
+  const sizes = await page.$$eval('canvas', (canvases) => canvases.map((canvas) => ({ pixels: canvas.width, box: canvas.clientWidth })));
+  for (const { pixels, box } of sizes) {
+    expect(box).toBeGreaterThan(150);
+    expect(pixels).toBe(box * 2);
+  }
+  await context.close();
 });

@@ -1,7 +1,8 @@
 import { createBrowserAdapter } from '@micgate/browser';
-import { type AudioFrame, createAudioSession, encodeWav, measureLevel, type RecordPermission } from '@micgate/core';
+import { type AudioFrame, createAudioSession, measureLevel, type RecordPermission } from '@micgate/core';
 import type { Subscription } from 'rxjs';
 import { drawMeter, drawWaveform, fillScale, type WaveColumn } from './draw.js';
+import { createTake, type Take, takeFileName } from './take.js';
 import { createRecorderExplanation } from './explanation.js';
 import { APP_NAME, USAGE_DESCRIPTION } from './purpose.js';
 
@@ -37,17 +38,12 @@ const session = createAudioSession({ adapter, usageDescription: USAGE_DESCRIPTIO
 
 const LABELS: Record<RecordPermission, string> = { undetermined: 'not asked yet', granted: 'allowed', denied: 'blocked' };
 
-interface Take {
-  chunks: Float32Array[];
-  frames: number;
-  deviceFrames: number;
-  revoked: boolean;
-}
-
 let take: Take | undefined;
+let revoked = false; // access was turned off during the current take
 let listening: Subscription | undefined;
 let frameCount = 0;
 let downloadUrl: string | undefined;
+let startedAt = new Date();
 let lastReadout = 0;
 let loudest = Number.NEGATIVE_INFINITY;
 const history: WaveColumn[] = [];
@@ -79,7 +75,7 @@ session.recordPermission$.subscribe((state) => {
   if (state === 'denied') stateNote.textContent = 'This page may not use the microphone, so anything you record is silence.';
   if (previous !== undefined && previous !== state) {
     if (take && previous === 'granted' && state !== 'granted') {
-      take.revoked = true;
+      revoked = true;
       takeNote.textContent = 'Microphone access was turned off during this take. It goes on as silence, so it keeps its length; Stop saves it.';
       announce('Microphone access was turned off. The take goes on as silence.');
     } else announce(`Microphone ${LABELS[state]}.`);
@@ -110,12 +106,7 @@ function onFrame(frame: AudioFrame): void {
   loudest = Math.max(loudest, level.dbfs);
   history.push({ peak: level.peak, gated: frame.gated ? gatedReason() : undefined });
   if (history.length > historyLength) history.shift();
-  if (take) {
-    // Every frame, gated or not: a take is continuous time, silence included.
-    take.chunks.push(frame.samples.slice());
-    take.frames += frame.frames;
-    if (!frame.gated) take.deviceFrames += frame.frames;
-  }
+  take?.add(frame); // every frame, gated or not: a take is continuous time, silence included
   const now = performance.now();
   if (now - lastReadout >= READOUT_MS) {
     lastReadout = now;
@@ -130,10 +121,9 @@ function onFrame(frame: AudioFrame): void {
 }
 
 function showTakeLength(current: Take): void {
-  const seconds = current.frames / FORMAT.sampleRate;
-  takeLength.textContent = `${seconds.toFixed(1)} s`;
-  takeLength.dataset.seconds = String(seconds);
-  takeLength.dataset.deviceSeconds = String(current.deviceFrames / FORMAT.sampleRate);
+  takeLength.textContent = `${current.seconds.toFixed(1)} s`;
+  takeLength.dataset.seconds = String(current.seconds);
+  takeLength.dataset.deviceSeconds = String(current.deviceSeconds);
 }
 
 /** The explanation, then the browser's prompt; silence flows meanwhile. Focus comes back to `from`. */
@@ -162,7 +152,9 @@ allowButton.addEventListener('click', () => {
 });
 
 recordButton.addEventListener('click', () => {
-  take = { chunks: [], frames: 0, deviceFrames: 0, revoked: false };
+  take = createTake(FORMAT);
+  startedAt = new Date();
+  revoked = false;
   showTakeLength(take);
   takeNote.textContent = '';
   recordButton.hidden = true;
@@ -177,16 +169,17 @@ stopButton.addEventListener('click', () => {
   if (!take) return;
   const finished = take;
   take = undefined;
-  const wav = encodeWav(finished.chunks, { sampleRate: FORMAT.sampleRate, channels: FORMAT.channels });
+  const wav = finished.toWav();
   if (downloadUrl) URL.revokeObjectURL(downloadUrl);
   downloadUrl = URL.createObjectURL(new Blob([wav.slice().buffer], { type: 'audio/wav' }));
   download.href = downloadUrl;
+  download.download = takeFileName(startedAt);
   player.src = downloadUrl;
   playback.hidden = false;
   showTakeLength(finished);
-  const seconds = (finished.frames / FORMAT.sampleRate).toFixed(1);
-  const fromMic = (finished.deviceFrames / FORMAT.sampleRate).toFixed(1);
-  takeNote.textContent = `${finished.revoked ? `${takeNote.textContent} ` : ''}Saved ${seconds} s, ${fromMic} s of it from the microphone.`;
+  const seconds = finished.seconds.toFixed(1);
+  const fromMic = finished.deviceSeconds.toFixed(1);
+  takeNote.textContent = `${revoked ? `${takeNote.textContent} ` : ''}Saved ${seconds} s, ${fromMic} s of it from the microphone.`;
   stopButton.hidden = true;
   recordButton.hidden = false;
   recordButton.focus();

@@ -1,9 +1,8 @@
 import { type AudioFormat, createAudioSession, MicgateError, measureLevel } from '@micgate/core';
 import { createElectronAdapter } from '@micgate/electron/renderer';
-import { drawMeter, fillScale } from '@micgate/web-recorder/ui';
+import { createTake, drawMeter, fillScale, type Take, takeFileName } from '@micgate/web-recorder/ui';
 import type { Subscription } from 'rxjs';
 import { APP_NAME, USAGE_DESCRIPTION } from '../app-info.js';
-import { createTake, type Take, takeFileName } from './take.js';
 
 const FORMAT: AudioFormat = { sampleRate: 48_000, channels: 1, framesPerBuffer: 1024 };
 const LABELS = { undetermined: 'not asked yet', granted: 'allowed', denied: 'not allowed' } as const;
@@ -36,7 +35,15 @@ function showError(error: unknown): void {
   errorLine.textContent = error instanceof MicgateError ? `${error.message} (${error.code})` : String(error);
 }
 
+const takeNote = element('take-note');
+let previous: keyof typeof LABELS | undefined;
 session.recordPermission$.subscribe((state) => {
+  // As in the web recorder: a take goes on as silence when access is turned off, and says so.
+  if (recording && previous === 'granted' && state !== 'granted') {
+    takeNote.hidden = false;
+    takeNote.textContent = 'Microphone access was turned off during this take. It goes on as silence, so it keeps its length; Stop saves it.';
+  }
+  previous = state;
   permission.textContent = LABELS[state];
   reason.hidden = adapter.reason === undefined;
   reason.textContent = adapter.reason ?? '';
@@ -59,6 +66,7 @@ function stop(): void {
 recordButton.addEventListener('click', () => {
   if (recording) return stop();
   errorLine.hidden = true;
+  takeNote.hidden = true;
   take = createTake(FORMAT);
   startedAt = new Date();
   const current = take;

@@ -1,6 +1,6 @@
 import { type AudioFrame, decodeWav } from '@micgate/core';
 import { describe, expect, it } from 'vitest';
-import { createTake, takeFileName } from '../src/renderer/take.js';
+import { createTake, takeFileName } from '../src/take.js';
 
 function frame(samples: Float32Array, gated: boolean, position: number): AudioFrame {
   return { samples, frames: samples.length, sampleRate: 48_000, channels: 1, position, time: position / 48_000, gated };
