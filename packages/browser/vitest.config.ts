@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config';
-import { chromiumProject } from './test-support/vitest.js';
+import { chromiumProject } from '@micgate/chromium-rig/vitest';
 
 // User activation is sticky for a whole tab: once any file clicks, every later page in that tab
 // may start audio. The returning-visitor test runs in its own project (its own tab) so nothing

@@ -17,7 +17,7 @@ import { estimateFrequency } from '@micgate/conformance';
 import { decodeWav, measureLevel } from '@micgate/core';
 import { type Browser, chromium } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumLaunchOptions, FAKE_MICROPHONE, fakeMicrophoneWavPath, writeFakeMicrophoneWav } from '../../../packages/browser/test-support/index.js';
+import { chromiumLaunchOptions, FAKE_MICROPHONE, fakeMicrophoneWavPath, writeFakeMicrophoneWav } from '@micgate/chromium-rig';
 import { USAGE_DESCRIPTION } from '../src/app-info.js';
 
 const rendererRoot = fileURLToPath(new URL('../dist/renderer/', import.meta.url));

@@ -8,7 +8,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import AxeBuilder from '@axe-core/playwright';
-import { chromiumLaunchOptions, FAKE_MICROPHONE, fakeMicrophoneWavPath, setMicrophonePermission, writeFakeMicrophoneWav } from '@micgate/browser/test-support';
+import { chromiumLaunchOptions, FAKE_MICROPHONE, fakeMicrophoneWavPath, setMicrophonePermission, writeFakeMicrophoneWav } from '@micgate/chromium-rig';
 import { estimateFrequency } from '@micgate/conformance';
 import { decodeWav, measureLevel } from '@micgate/core';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright';

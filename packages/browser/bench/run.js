@@ -4,7 +4,7 @@
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright';
 import { createServer, defaultClientConditions } from 'vite';
-import { chromiumLaunchOptions, fakeMicrophoneWavPath, setMicrophonePermission, writeFakeMicrophoneWav } from '../test-support/index.js';
+import { chromiumLaunchOptions, fakeMicrophoneWavPath, setMicrophonePermission, writeFakeMicrophoneWav } from '@micgate/chromium-rig';
 
 const durationArg = process.argv.find((arg) => arg.startsWith('--duration='));
 const seconds = durationArg ? Number(durationArg.slice('--duration='.length)) : 60;

@@ -1,6 +1,5 @@
 import {
   type AdapterSupports,
-  type AudioInputDevice,
   InvalidArgumentError,
   type PromptRequest,
   type RecordPermission,
@@ -12,7 +11,7 @@ import { type BrowserCaptureOptions, checkCaptureOptions, createBrowserCapture, 
 import { stopTracks } from './capture.js';
 import type { CaptureState } from './capture-state.js';
 import { audioConstraints } from './constraints.js';
-import { defaultEnumerateDevices, listAudioInputs } from './devices.js';
+import { createDeviceLister } from './devices.js';
 import type { ExplainHook } from './explanation.js';
 import { classifyMediaError, normalizeMediaError } from './media-errors.js';
 import { createPermissionWatcher, type PermissionsLike } from './permission-watcher.js';
@@ -52,7 +51,10 @@ export function createBrowserAdapter(options: BrowserAdapterOptions = {}): Brows
     throw new InvalidArgumentError('explain', options.explain, 'a function');
   }
   const getUserMedia: GetUserMedia = options.getUserMedia ?? defaultGetUserMedia();
-  const enumerateDevices = options.enumerateDevices ?? defaultEnumerateDevices();
+  if (options.enumerateDevices !== undefined && typeof options.enumerateDevices !== 'function') {
+    throw new InvalidArgumentError('enumerateDevices', options.enumerateDevices, 'a function');
+  }
+  const devices = createDeviceLister(options.enumerateDevices);
   const watcher = createPermissionWatcher({
     ...('permissions' in options ? { permissions: options.permissions } : {}),
     window: options.window,
@@ -116,7 +118,7 @@ export function createBrowserAdapter(options: BrowserAdapterOptions = {}): Brows
     });
   }
 
-  const supports: AdapterSupports = { changes: true, devices: enumerateDevices !== undefined };
+  const supports: AdapterSupports = { changes: true, devices: devices !== undefined };
 
   return {
     platform: 'browser',
@@ -126,7 +128,7 @@ export function createBrowserAdapter(options: BrowserAdapterOptions = {}): Brows
     changes: () => watcher.changes(),
     capture: (format) => capture.capture(format),
     // Present exactly when supports.devices says so.
-    ...(enumerateDevices ? { devices: (): Promise<AudioInputDevice[]> => listAudioInputs(enumerateDevices) } : {}),
+    ...(devices ? { devices } : {}),
     get captureState() {
       return capture.state;
     },

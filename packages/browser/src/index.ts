@@ -10,7 +10,7 @@ export { type CaptureAudioOptions, type CaptureSource, captureAudio, type TrackE
 export type { CaptureState } from './capture-state.js';
 export { CAPTURE_PROCESSOR_NAME, captureWorkletSource, captureWorkletUrl } from './capture-worklet.js';
 export { RAW_AUDIO_CONSTRAINTS } from './constraints.js';
-export { listAudioInputs } from './devices.js';
+export { createDeviceLister } from './devices.js';
 export { createExplanationDialog, type ExplainHook, type ExplanationDialogOptions } from './explanation.js';
 export { classifyMediaError, type MediaErrorKind, MicrophoneDeniedError, normalizeMediaError } from './media-errors.js';
 export {

@@ -2,7 +2,7 @@ import { DeviceBusyError } from '@micgate/core';
 import { firstValueFrom } from 'rxjs';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import { AudioSetupError, createBrowserAdapter } from '../src/index.js';
-import { createMicrophoneGate, type MicrophoneGate, setMicrophonePermission } from '../test-support/page.js';
+import { createMicrophoneGate, type MicrophoneGate, setMicrophonePermission } from '@micgate/chromium-rig/page';
 
 const FORMAT = { sampleRate: 48_000, channels: 1, framesPerBuffer: 1024 };
 let gate: MicrophoneGate;

@@ -2,7 +2,7 @@ import { type DeviceFrame, DeviceNotFoundError, measureLevel } from '@micgate/co
 import { firstValueFrom, type Observable, take, toArray } from 'rxjs';
 import { afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { createBrowserAdapter } from '../src/index.js';
-import { clickPage, createMicrophoneGate, FAKE_MICROPHONE, type MicrophoneGate, measureFrequency, setMicrophonePermission, waitFor } from '../test-support/page.js';
+import { clickPage, createMicrophoneGate, FAKE_MICROPHONE, type MicrophoneGate, measureFrequency, setMicrophonePermission, waitFor } from '@micgate/chromium-rig/page';
 
 // Chromium keeps its default autoplay policy: AudioContexts start only after a user gesture, so
 // the page gets one real click first, as a user gives one (test/user-gesture.test.ts tests the page before any).

@@ -1,6 +1,6 @@
 import { describeConformance } from '@micgate/conformance';
 import { createBrowserAdapter } from '../src/index.js';
-import { chromiumHarness } from '../test-support/harness.js';
+import { chromiumHarness } from '@micgate/chromium-rig/harness';
 
 describeConformance(
   'browser (Chromium)',

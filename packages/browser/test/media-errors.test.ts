@@ -1,7 +1,7 @@
 import { DeviceBusyError, DeviceNotFoundError, PromptUnavailableError } from '@micgate/core';
 import { describe, expect, test } from 'vitest';
 import { classifyMediaError, MicrophoneDeniedError, normalizeMediaError } from '../src/index.js';
-import { setMicrophonePermission } from '../test-support/page.js';
+import { setMicrophonePermission } from '@micgate/chromium-rig/page';
 
 const named = (name: string, message = '') => Object.assign(new Error(message), { name });
 

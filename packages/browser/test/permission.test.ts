@@ -2,7 +2,7 @@ import { InvalidArgumentError, type RecordPermission } from '@micgate/core';
 import { firstValueFrom, take, toArray } from 'rxjs';
 import { afterEach, beforeAll, beforeEach, describe, expect, onTestFinished, test } from 'vitest';
 import { createBrowserAdapter, createExplanationDialog, type PermissionsLike } from '../src/index.js';
-import { clickPage, browserPermission, createMicrophoneGate, type MicrophoneGate, setMicrophonePermission, waitFor } from '../test-support/page.js';
+import { clickPage, browserPermission, createMicrophoneGate, type MicrophoneGate, setMicrophonePermission, waitFor } from '@micgate/chromium-rig/page';
 
 // Chromium keeps its default autoplay policy: AudioContexts start only after a user gesture, so
 // the page gets one real click first, as a user gives one (test/user-gesture.test.ts tests the page before any).

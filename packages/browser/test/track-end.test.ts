@@ -1,7 +1,7 @@
 import { DeviceLostError } from '@micgate/core';
 import { beforeAll, expect, test } from 'vitest';
 import { captureAudio } from '../src/index.js';
-import { clickPage, waitFor } from '../test-support/page.js';
+import { clickPage, waitFor } from '@micgate/chromium-rig/page';
 
 // Chromium keeps its default autoplay policy: AudioContexts start only after a user gesture, so
 // the page gets one real click first, as a user gives one (test/user-gesture.test.ts tests the page before any).

@@ -1,7 +1,7 @@
 import { createAudioSession, measureLevel } from '@micgate/core';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import { createBrowserAdapter } from '../src/index.js';
-import { clickPage, createMicrophoneGate, FAKE_MICROPHONE, type MicrophoneGate, measureFrequency, setMicrophonePermission, waitFor } from '../test-support/page.js';
+import { clickPage, createMicrophoneGate, FAKE_MICROPHONE, type MicrophoneGate, measureFrequency, setMicrophonePermission, waitFor } from '@micgate/chromium-rig/page';
 
 // This file must not click before its test: Chromium's user activation is sticky for the page.
 // Chromium runs with its default autoplay policy (no --autoplay-policy flag in the rig).

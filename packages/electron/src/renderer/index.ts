@@ -10,25 +10,34 @@ import {
   type RecordPermission,
   type RecordPermissionAdapter,
 } from '@micgate/core';
-import { type BrowserAdapterOptions, createBrowserAdapter } from '@micgate/browser';
+import { type BrowserCaptureOptions, type CaptureState, createBrowserCapture, createDeviceLister } from '@micgate/browser';
 import { Observable } from 'rxjs';
 import { type BridgeResult, ERROR_CODES, type MicrophoneBridge, type PermissionState } from '../shared/protocol.js';
 
 export type { BridgeRequest, BridgeResult, MicrophoneBridge, PermissionState } from '../shared/protocol.js';
 
-export interface ElectronAdapterOptions {
+/**
+ * Capture options are the browser's (`device`, `audioConstraints`, `workletUrl`, `latencyHint`,
+ * `getUserMedia`, `document`); the page's getUserMedia reaches the broker's permission request
+ * handler in the main process.
+ */
+export interface ElectronAdapterOptions extends Omit<BrowserCaptureOptions, 'classifyTrackEnd'> {
   /** The preload's bridge. Default: `globalThis.micgate` (what `exposeMicrophoneBridge` sets). */
   bridge?: MicrophoneBridge;
-  /**
-   * Options of the browser adapter that captures (device, constraints, worklet URL). Its
-   * getUserMedia reaches the broker's permission request handler in the main process.
-   */
-  browser?: Omit<BrowserAdapterOptions, 'explain'>;
+  /** Defaults to `navigator.mediaDevices.enumerateDevices`. */
+  enumerateDevices?: () => Promise<MediaDeviceInfo[]>;
 }
 
 export interface ElectronAdapter extends RecordPermissionAdapter {
   /** Why the permission is what it is, when the reason lies outside the app (macOS privacy settings). */
   readonly reason: string | undefined;
+  /**
+   * Whether capture's audio flows (see @micgate/browser's CaptureState). Electron windows start
+   * audio without a gesture by default; a window made with `autoplayPolicy:
+   * 'document-user-activation-required'` reports 'needs-user-gesture' until the user clicks.
+   */
+  readonly captureState: CaptureState;
+  readonly captureState$: Observable<CaptureState>;
 }
 
 /**
@@ -46,9 +55,17 @@ export function createElectronAdapter(options: ElectronAdapterOptions = {}): Ele
       'the micgate bridge (expose it from the preload with exposeMicrophoneBridge, or pass it)',
     );
   }
-  // Capture and device listing are the browser adapter's; its permission half is not used here.
-  const browser = createBrowserAdapter(options.browser ?? {});
+  const { bridge: _bridge, enumerateDevices, ...captureOptions } = options;
+  if (enumerateDevices !== undefined && typeof enumerateDevices !== 'function') {
+    throw new InvalidArgumentError('enumerateDevices', enumerateDevices, 'a function');
+  }
+  const devices = createDeviceLister(enumerateDevices);
   let reason: string | undefined;
+  // The broker decides: a track that ends while it still grants was lost, not revoked.
+  const browser = createBrowserCapture({
+    ...captureOptions,
+    classifyTrackEnd: async () => (unwrap(await bridge.status()) === 'granted' ? 'lost' : 'revoked'),
+  });
 
   function unwrap(result: BridgeResult): RecordPermission {
     if (result.ok) {
@@ -58,7 +75,7 @@ export function createElectronAdapter(options: ElectronAdapterOptions = {}): Ele
     throw errorFor(result);
   }
 
-  const supports: AdapterSupports = { changes: true, devices: browser.supports.devices };
+  const supports: AdapterSupports = { changes: true, devices: devices !== undefined };
   const adapter: ElectronAdapter = {
     platform: 'electron',
     supports,
@@ -79,7 +96,11 @@ export function createElectronAdapter(options: ElectronAdapterOptions = {}): Ele
         }),
       ),
     capture: (format: AudioFormat): Observable<DeviceFrame> => browser.capture(format),
-    devices: () => (browser.devices ? browser.devices() : Promise.resolve([])),
+    ...(devices ? { devices } : {}),
+    get captureState() {
+      return browser.state;
+    },
+    captureState$: browser.state$,
   };
   return adapter;
 }

@@ -18,7 +18,7 @@ import { memoryDecisionStore } from '../../src/main/decision-store.js';
 import { exposeMicrophoneBridge, type MicrophoneBridge } from '../../src/preload/index.js';
 import { createElectronAdapter, type ElectronAdapter } from '../../src/renderer/index.js';
 import { FakeContextBridge, FakeDialog, FakeFrame, FakeIpcMain, FakeIpcRenderer, FakeSession } from '../electron-fakes.js';
-import { setMicrophonePermission } from './chromium.js';
+import { clickPage, setMicrophonePermission } from './chromium.js';
 
 export const MAIN_USAGE_DESCRIPTION = 'micgate electron rig: the main process default purpose string.';
 
@@ -52,6 +52,9 @@ export interface ElectronRig {
 }
 
 export async function createElectronRig(options: { initial?: RecordPermission; allowedOrigins?: string[] } = {}): Promise<ElectronRig> {
+  // Plain Chromium keeps its default autoplay policy (no AudioContext before a user gesture;
+  // Electron's windows default to starting audio without one): the page gets one real click.
+  if (!navigator.userActivation.hasBeenActive) await clickPage();
   await setMicrophonePermission('undetermined');
   const origin = location.origin;
   const dialog = new FakeDialog();
@@ -103,7 +106,7 @@ export async function createElectronRig(options: { initial?: RecordPermission; a
     exposeMicrophoneBridge({ contextBridge, ipcRenderer: new FakeIpcRenderer(ipcMain, frame) });
     const bridge = contextBridge.world.micgate as MicrophoneBridge;
     const getUserMedia = electronGetUserMedia(session);
-    const adapter = createElectronAdapter({ bridge, browser: { getUserMedia } });
+    const adapter = createElectronAdapter({ bridge, getUserMedia });
     return { session, ipcMain, broker, frame, bridge, adapter, getUserMedia };
   }
 

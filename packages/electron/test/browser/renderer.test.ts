@@ -1,8 +1,8 @@
-import { createAudioSession, type DeviceFrame, InvalidArgumentError, MicgateError, measureLevel, PromptUnavailableError } from '@micgate/core';
+import { createAudioSession, type DeviceFrame, DeviceLostError, InvalidArgumentError, MicgateError, measureLevel, PromptUnavailableError } from '@micgate/core';
 import { firstValueFrom, type Observable, take, toArray } from 'rxjs';
 import { afterEach, describe, expect, test } from 'vitest';
 import { createElectronAdapter } from '../../src/renderer/index.js';
-import { FAKE_MICROPHONE, measureFrequency, waitFor } from './chromium.js';
+import { FAKE_MICROPHONE, measureFrequency, setMicrophonePermission, waitFor } from './chromium.js';
 import { createElectronRig, type ElectronRig, MAIN_USAGE_DESCRIPTION } from './electron-rig.js';
 
 const FORMAT = { sampleRate: 48_000, channels: 1, framesPerBuffer: 1024 };
@@ -114,6 +114,38 @@ describe('the renderer adapter in Chromium', () => {
     const error = await rig.app.adapter.status().catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(MicgateError);
     expect(error).toMatchObject({ code: 'ERR_MICGATE_FORBIDDEN_ORIGIN' });
+  });
+
+  // Chromium ends the page's track when its own permission is taken away (CDP); here that stands
+  // for any track the platform ends. Why it ended is the broker's to say, not Chromium's.
+  test('a track that ends while the broker still grants is a lost device: DeviceLostError', async () => {
+    rig = await createElectronRig({ initial: 'granted' });
+    let frames = 0;
+    let failed: unknown;
+    const subscription = rig.app.adapter.capture(FORMAT).subscribe({ next: () => frames++, error: (error: unknown) => (failed = error) });
+    await waitFor(() => frames >= 3, 5_000, 'frames to flow');
+    await setMicrophonePermission('denied');
+    await waitFor(() => failed !== undefined, 3_000, 'capture to fail');
+    expect(failed).toBeInstanceOf(DeviceLostError);
+    expect(rig.app.broker.status().permission).toBe('granted');
+    subscription.unsubscribe();
+  });
+
+  test('a track that ends after the broker revoked the permission goes quiet without an error', async () => {
+    rig = await createElectronRig({ initial: 'granted' });
+    let frames = 0;
+    let failed: unknown;
+    const subscription = rig.app.adapter.capture(FORMAT).subscribe({ next: () => frames++, error: (error: unknown) => (failed = error) });
+    await waitFor(() => frames >= 3, 5_000, 'frames to flow');
+    await rig.app.broker.setDecision('denied');
+    await setMicrophonePermission('denied');
+    await waitFor(() => rig!.liveTracks().length === 0, 3_000, 'the track to end');
+    const after = frames;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(frames - after, 'no frames after the track ended').toBeLessThanOrEqual(1);
+    expect(failed).toBeUndefined();
+    expect(subscription.closed).toBe(false);
+    subscription.unsubscribe();
   });
 
   test('refuses a missing bridge, naming it, and finds window.micgate by default', async () => {

@@ -2,7 +2,6 @@
 import { measureTone } from '@micgate/conformance';
 import type { PromptRequest, RecordPermission } from '@micgate/core';
 import { commands, userEvent } from 'vitest/browser';
-import type { ExplainHook, GetUserMedia } from '../src/index.js';
 import { FAKE_MICROPHONE } from './fake-microphone.js';
 
 declare module 'vitest/browser' {
@@ -12,6 +11,10 @@ declare module 'vitest/browser' {
 }
 
 export { FAKE_MICROPHONE };
+
+/** The shapes of @micgate/browser's options, restated so the rig does not depend on the package it tests. */
+export type GetUserMedia = (constraints: MediaStreamConstraints) => Promise<MediaStream>;
+export type ExplainHook = (request: PromptRequest, context: { signal?: AbortSignal | undefined }) => Promise<boolean>;
 
 /** Set this origin's microphone permission through CDP (the browser's own permission control). */
 export function setMicrophonePermission(state: RecordPermission): Promise<void> {

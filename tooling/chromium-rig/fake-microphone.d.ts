@@ -1,0 +1,3 @@
+import type { FakeMicrophoneSignal } from './index.js';
+
+export const FAKE_MICROPHONE: FakeMicrophoneSignal;
