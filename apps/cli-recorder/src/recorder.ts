@@ -132,7 +132,7 @@ async function record(options: RecorderOptions, adapter: NodeAdapter, session: A
   io.stderr.write(`Recording ${formatSeconds(seconds)} to ${output}: ${sampleRate} Hz, ${channels} channel${channels === 1 ? '' : 's'}. Ctrl-C stops early.\n`);
   let drawn = 0; // length of the meter line on screen
   const draw = () => {
-    const line = meterLine(state(), io.stderr.columns ?? 80);
+    const line = meterLine(state(), terminalColumns(io));
     drawn = line.length;
     io.stderr.write(`\r\u001b[2K${line}`);
   };
@@ -147,7 +147,7 @@ async function record(options: RecorderOptions, adapter: NodeAdapter, session: A
   // Terminals that reflow (tmux, VTE, iTerm2, Windows Terminal) wrap the old line when the window
   // narrows: go back to the row it starts on and clear down before drawing the narrower one.
   const onResize = () => {
-    const rows = Math.ceil(drawn / Math.max(1, io.stderr.columns ?? 80));
+    const rows = Math.ceil(drawn / Math.max(1, terminalColumns(io)));
     io.stderr.write(`\r${rows > 1 ? `\u001b[${rows - 1}A` : ''}\u001b[J`);
     draw();
   };
@@ -242,4 +242,9 @@ class InputLossTally {
     this.overflows += loss.inputOverflows - this.current.inputOverflows;
     this.current = { ...loss };
   }
+}
+
+/** A pseudo-terminal with no size set (`script` without a window) reports 0 columns: assume 80. */
+function terminalColumns(io: RecorderIo): number {
+  return io.stderr.columns || 80;
 }
