@@ -15,7 +15,7 @@ export const EXIT = {
 } as const;
 
 /** Start-up silence shorter than this is the device opening, not worth a line. */
-export const STARTUP_SILENCE_WORTH_SAYING_S = 0.25;
+const STARTUP_SILENCE_WORTH_SAYING_S = 0.25;
 
 export interface TakeSummary {
   output: string;

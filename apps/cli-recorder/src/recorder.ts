@@ -18,7 +18,6 @@ import { type Ending, type Outcome, reportOutcome, type TakeSummary } from './ou
 import { checkOutputPath } from './output-path.js';
 import { openWavFile } from './wav-file.js';
 
-export { EXIT } from './outcome.js';
 
 export const USAGE_DESCRIPTION = 'micgate-record saves what the microphone hears to the WAV file you named.';
 

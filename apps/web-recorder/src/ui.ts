@@ -1,8 +1,7 @@
 /**
- * The recorder UI pieces the Electron recorder's page shares with this one (import
- * `@micgate/web-recorder/ui`): the take (continuous time, gated silence included), the meter and waveform drawing, and the
- * accessible explanation dialog.
+ * What the Electron recorder's page shares with this one (import `@micgate/web-recorder/ui`): the
+ * take (continuous time, gated silence included, saved as WAV) and the level meter with its scale.
+ * Its prompt is the main process's dialog, so the page's explanation dialog is not shared.
  */
-export { CLIP_DB, drawMeter, drawWaveform, fillScale, fitCanvas, SCALE_DB, WARN_DB, type WaveColumn } from './draw.js';
-export { createRecorderExplanation } from './explanation.js';
+export { drawMeter, fillScale } from './draw.js';
 export { createTake, type Take, takeFileName } from './take.js';
