@@ -34,7 +34,8 @@ async function waitUntil(check: () => Promise<boolean> | boolean, timeoutMs: num
 
 describe.skipIf(noRig)('PortAudio capture on the rig (real PulseAudio source through ALSA)', () => {
   afterEach(async () => {
-    expect(captureStats().openStreams).toBe(0);
+    // Closing runs on the addon's PortAudio thread: give it its bound.
+    await waitUntil(() => captureStats().openStreams === 0, 3_000, 'every stream to close');
   });
 
   test('lists the input devices with ids, the default flagged', async () => {
@@ -98,19 +99,17 @@ describe.skipIf(noRig)('PortAudio capture on the rig (real PulseAudio source thr
 
   test('unsubscribing closes the device: no open stream here, no capture stream in PulseAudio', async () => {
     const subscription = openCapture(mono).subscribe();
-    expect(captureStats().openStreams).toBe(1);
+    await waitUntil(() => captureStats().openStreams === 1, 5_000, 'the stream to open');
     await waitUntil(async () => (await rig().sourceOutputs()) === 1, 5_000, 'PulseAudio to see the capture');
     subscription.unsubscribe();
-    expect(captureStats().openStreams).toBe(0);
+    await waitUntil(() => captureStats().openStreams === 0, 5_000, 'the stream to close');
     await waitUntil(async () => (await rig().sourceOutputs()) === 0, 5_000, 'PulseAudio to see the capture end');
   });
 
   test('selects a device by name, id, part of a name or PortAudio index', async () => {
     const devices = await listInputDevices();
     const pulse = devices.find((device) => device.name === 'pulse')!;
-    const index = loadBinding()
-      .listDevices(false)
-      .find((device) => device.name === 'pulse')!.index;
+    const index = (await loadBinding().listDevices(false)).find((device) => device.name === 'pulse')!.index;
     for (const device of ['pulse', pulse.id, 'PULS', index]) {
       const [frame] = await collect(openCapture(mono, { device }), 1);
       expect(frame?.samples).toHaveLength(480);
@@ -165,7 +164,7 @@ describe.skipIf(noRig)('PortAudio capture on the rig (real PulseAudio source thr
     try {
       const error = await Promise.race([ended, new Promise((resolve) => setTimeout(() => resolve('no error within 5 s'), 5_000))]);
       expect(error).toBeInstanceOf(DeviceLostError);
-      expect(captureStats().openStreams).toBe(0);
+      await waitUntil(() => captureStats().openStreams === 0, 3_000, 'the lost stream to close');
       // While unplugged, opening fails with a typed error instead of hanging or crashing.
       const openError = await collect(openCapture(mono), 1).catch((caught: unknown) => caught);
       expect(openError).toBeInstanceOf(DeviceNotFoundError);
