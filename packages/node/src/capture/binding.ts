@@ -84,8 +84,9 @@ export function loadBinding(): CaptureBinding {
     path = (require('node-gyp-build') as { path(dir: string): string }).path(packageDir);
   } catch {
     throw new Error(
-      '@micgate/node: the capture addon is not built and no prebuilt addon fits this platform. Build it with `npm rebuild @micgate/node` ' +
-        '(needs a C++ compiler, make, python3, pkg-config and PortAudio: on Debian/Ubuntu `apt-get install portaudio19-dev pkg-config g++ make python3`)',
+      '@micgate/node: the capture addon is not built and no prebuilt addon fits this platform (prebuilt: linux-x64, glibc). Build it with `npm rebuild @micgate/node` ' +
+        '(needs a C++ compiler, make, python3, pkg-config and PortAudio: on Debian/Ubuntu `apt-get install portaudio19-dev pkg-config g++ make python3`). ' +
+        'With pnpm, allow its install script: `pnpm approve-builds` or "@micgate/node" in onlyBuiltDependencies.',
     );
   }
   binding = require(path) as CaptureBinding;
