@@ -122,6 +122,8 @@ describe.skipIf(noRig)('PortAudio capture on the rig (real PulseAudio source thr
     expect(() => openCapture({ ...mono, framesPerBuffer: 8 })).toThrow(expect.objectContaining({ field: 'framesPerBuffer' }));
     expect(() => openCapture(mono, { device: '  ' })).toThrow(expect.objectContaining({ field: 'device' }));
     expect(() => openCapture(mono, { bufferSeconds: 0 })).toThrow(expect.objectContaining({ field: 'bufferSeconds' }));
+    expect(() => openCapture(mono, { timeoutSeconds: 0 })).toThrow(expect.objectContaining({ field: 'timeoutSeconds' }));
+    expect(() => openCapture(mono, { onError: 'log' as unknown as () => void })).toThrow(expect.objectContaining({ field: 'onError' }));
     expect(captureStats().openStreams).toBe(0);
   });
 
@@ -151,6 +153,29 @@ describe.skipIf(noRig)('PortAudio capture on the rig (real PulseAudio source thr
     // Frames after the loss are timed by their own capture time: the gap shows in `time`.
     const gaps = frames.slice(1).map((frame, i) => frame.time - frames[i]!.time);
     expect(Math.max(...gaps)).toBeGreaterThan(0.1);
+  });
+
+  test('a JS thread blocked longer than timeoutSeconds is not taken for a stalled sound server', async () => {
+    const frames: DeviceFrame[] = [];
+    let failure: unknown;
+    const subscription = openCapture(mono, { timeoutSeconds: 0.5, bufferSeconds: 2 }).subscribe({
+      next: (frame) => {
+        frames.push(frame);
+        if (frames.length === 5) {
+          // Three times the bound, in a timer: other expired timers run right after it, before any audio is drained.
+          setTimeout(() => {
+            const until = performance.now() + 1_500;
+            while (performance.now() < until) {}
+          }, 0);
+        }
+      },
+      error: (error: unknown) => {
+        failure = error;
+      },
+    });
+    await waitUntil(() => frames.length >= 250 || failure !== undefined, 8_000, 'frames after the block');
+    subscription.unsubscribe();
+    expect(failure).toBeUndefined();
   });
 
   test('unplugging during capture ends it with DeviceLostError; the process lives on; replug works', async () => {

@@ -99,7 +99,6 @@ export function openCapture(format: AudioFormat, options: CaptureOptions = {}): 
     let stream: NativeCaptureStream | undefined;
     let closed = false;
     let watchdog: NodeJS.Timeout | undefined;
-    let lastFrameAt = 0;
 
     const release = () => {
       if (closed) return;
@@ -131,7 +130,6 @@ export function openCapture(format: AudioFormat, options: CaptureOptions = {}): 
       const opened = new binding.CaptureStream(
         { device: device.index, channels, sampleRate, framesPerBuffer, latency: latency ?? device.defaultLowInputLatency, ringFrames },
         (samples, time, framesLost) => {
-          lastFrameAt = performance.now();
           if (framesLost > reportedLoss && onOverflow) {
             reportedLoss = framesLost;
             try {
@@ -148,17 +146,24 @@ export function openCapture(format: AudioFormat, options: CaptureOptions = {}): 
       stream = opened;
       live.add(opened);
       closedTotals.opened += 1;
-      const startedAt = performance.now();
       await withTimeout(opened.start(), timeoutSeconds, () => serverTimeoutError(`open "${device.name}"`, timeoutSeconds));
       if (closed) return;
-      // A sound server that stops answering (SIGSTOP, a hang) sends no error: notice the silence instead.
+      // A sound server that stops answering (SIGSTOP, a hang) sends no error: notice that PortAudio's
+      // callbacks stopped. (Their count, not the frames JS received: a blocked JS thread is no stall.)
+      let callbacks = 0;
+      let progressAt = performance.now();
       const check = () => {
-        const since = lastFrameAt === 0 ? startedAt : lastFrameAt;
-        const allowed = (lastFrameAt === 0 ? 2 : 1) * timeoutSeconds * 1000;
-        if (performance.now() - since > allowed) {
+        const now = performance.now();
+        const seen = opened.stats().callbacks;
+        if (seen !== callbacks) {
+          callbacks = seen;
+          progressAt = now;
+          return;
+        }
+        if (now - progressAt > (seen === 0 ? 2 : 1) * timeoutSeconds * 1000) {
           fail(
             new DeviceLostError(
-              `the input device "${device.name}" delivered no audio for ${((performance.now() - since) / 1000).toFixed(1)} s (is PulseAudio or PipeWire stopped or hung?)`,
+              `the input device "${device.name}" delivered no audio for ${((now - progressAt) / 1000).toFixed(1)} s (is PulseAudio or PipeWire stopped or hung?)`,
             ),
           );
         }
