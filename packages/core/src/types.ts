@@ -97,7 +97,7 @@ export interface AudioSession {
   /**
    * A shared, real-time stream of frames: silence (`gated: true`, all zeros) until permission is
    * granted, then the device's audio. Subscribing while undetermined asks the user.
-   * Throws `InvalidAudioFormatError` at once for a bad format.
+   * Throws `InvalidArgumentError` (naming the field) at once for a bad format.
    */
   record(format?: Partial<AudioFormat>): Observable<AudioFrame>;
   /** Ends every recording, releases the device and every listener. */
