@@ -8,7 +8,7 @@ export default {
   testRunner: 'vitest',
   plugins: ['@stryker-mutator/vitest-runner'],
   vitest: { configFile: 'tooling/scripts/mutation/vitest.config.mjs', related: false },
-  mutate: ['packages/core/src/**/*.ts', '!packages/core/src/**/*.test.ts', '!packages/core/src/**/*.d.ts'],
+  mutate: ['packages/core/src/**/*.ts'],
   // pnpm links workspace packages to their real folders, so a sandbox copy would test the original
   // source; mutating in place (restored when Stryker exits) is what makes the mock's run see mutants.
   inPlace: true,

@@ -21,38 +21,49 @@ const selected = only ? names.filter((name) => name.includes(only)) : names;
 if (selected.length === 0) throw new Error(`no mutant matches "${only}" (${names.length} in broken-core.js)`);
 const work = mkdtempSync(join(tmpdir(), 'micgate-rules-'));
 
-/** Runs the suite once; the failed tests' names, or [] when everything passed. */
+/** Runs the suite once: the names of the tests that failed and of those that passed. */
 async function run(mutant) {
   const outputFile = join(work, `${names.indexOf(mutant) + 1}.json`);
   const env = { ...process.env, FORCE_COLOR: '0' };
   if (mutant) env.MICGATE_RULE_MUTANT = mutant;
   else delete env.MICGATE_RULE_MUTANT;
+  let error;
   try {
     await promisify(execFile)(
       process.execPath,
       [join(root, 'node_modules/vitest/vitest.mjs'), 'run', '--config', config, '--reporter=json', `--outputFile=${outputFile}`],
       { cwd: root, env, timeout: 180_000, maxBuffer: 64 * 1024 * 1024 },
     );
-    return [];
-  } catch (error) {
-    let report;
-    try {
-      report = JSON.parse(readFileSync(outputFile, 'utf8'));
-    } catch {
-      return [`(the run failed before reporting: ${String(error.stderr ?? error.message).trim().split('\n').slice(-3).join(' / ')})`];
-    }
-    const failed = report.testResults.flatMap((file) =>
-      file.assertionResults.filter((test) => test.status === 'failed').map((test) => test.title),
-    );
-    return failed.length > 0 ? failed : ['(an unhandled error or a failed hook)'];
+  } catch (thrown) {
+    error = thrown;
   }
+  let report;
+  try {
+    report = JSON.parse(readFileSync(outputFile, 'utf8'));
+  } catch {
+    const why = String(error?.stderr ?? error?.message ?? 'no report').trim().split('\n').slice(-3).join(' / ');
+    return { failed: [`(the run failed before reporting: ${why})`], passed: [] };
+  }
+  const tests = report.testResults.flatMap((file) => file.assertionResults);
+  const titled = (status) => tests.filter((test) => test.status === status).map((test) => test.title);
+  const failed = titled('failed');
+  if (error && failed.length === 0) failed.push('(an unhandled error or a failed hook)');
+  return { failed, passed: titled('passed') };
 }
 
 const started = Date.now();
 try {
   const baseline = await run(undefined);
-  if (baseline.length > 0) {
-    console.error(`the suite fails with no rule broken, so nothing can be concluded:\n  ${baseline.join('\n  ')}`);
+  if (baseline.failed.length > 0) {
+    console.error(`the suite fails with no rule broken, so nothing can be concluded:\n  ${baseline.failed.join('\n  ')}`);
+    process.exit(1);
+  }
+  // A run that passes because the rule tests did not run at all proves nothing.
+  const untested = Array.from({ length: 14 }, (_, i) => `R${i + 1}`).filter(
+    (rule) => !baseline.passed.some((title) => new RegExp(`\\b${rule}\\b`).test(title)),
+  );
+  if (untested.length > 0) {
+    console.error(`no passing conformance test names ${untested.join(', ')}: is the suite still run on the mock?`);
     process.exit(1);
   }
   let survived = 0;
@@ -65,7 +76,7 @@ try {
     }),
   );
   for (const mutant of selected) {
-    const failed = results.get(mutant);
+    const { failed } = results.get(mutant);
     const rule = mutant.split(' ')[0];
     if (failed.length === 0) survived++;
     const byRule = failed.filter((title) => new RegExp(`\\b${rule}\\b`).test(title));

@@ -1,14 +1,15 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { conformanceOnMock, root } from './conformance-projects.mjs';
 
-// The mock's conformance run with '@micgate/core' resolved to broken-core.js, which swaps in the
-// session that breaks the rule named by MICGATE_RULE_MUTANT (see tooling/scripts/mutation-rules.mjs).
-const root = fileURLToPath(new URL('../../..', import.meta.url));
+// The conformance suite on the mock with '@micgate/core' resolved to broken-core.js, which swaps in
+// the session that breaks the rule named by MICGATE_RULE_MUTANT (see tooling/scripts/mutation-rules.mjs).
 const brokenCore = fileURLToPath(new URL('broken-core.js', import.meta.url));
 // broken-core.js itself imports the real core: its source entry, as the workspace resolves it.
-const corePackage = JSON.parse(readFileSync(`${root}packages/core/package.json`, 'utf8'));
-const coreEntry = `${root}packages/core/${corePackage.exports['.']['@micgate/source']}`;
+const corePackage = JSON.parse(readFileSync(join(root, 'packages/core/package.json'), 'utf8'));
+const coreEntry = join(root, 'packages/core', corePackage.exports['.']['@micgate/source']);
 
 const redirectCore = {
   name: 'micgate-rule-mutant',
@@ -19,9 +20,4 @@ const redirectCore = {
   },
 };
 
-export default defineConfig({
-  root,
-  test: {
-    projects: [{ extends: `${root}packages/mock/vitest.config.ts`, root: `${root}packages/mock`, plugins: [redirectCore] }],
-  },
-});
+export default defineConfig({ root, test: { projects: conformanceOnMock([redirectCore]) } });
