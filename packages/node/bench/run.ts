@@ -22,6 +22,8 @@ import { type AudioRig, attachRig, startRig } from '@micgate/audio-rig';
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const packageDir = join(benchDir, '..');
 const { values } = parseArgs({
+  // `pnpm bench -- --seconds 30` hands the `--` on to the script.
+  args: process.argv.slice(2).filter((arg) => arg !== '--'),
   options: {
     seconds: { type: 'string', default: '60' },
     rate: { type: 'string', default: '48000' },
