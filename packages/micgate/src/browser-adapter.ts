@@ -1,0 +1,2 @@
+// The browser adapter, for apps that configure it themselves (`adapter` option).
+export * from '@micgate/browser';

@@ -1,0 +1,1 @@
+export * from '@micgate/conformance';

@@ -1,0 +1,2 @@
+// The Node adapter and its store, for apps that configure it themselves (`adapter` option).
+export * from '@micgate/node';
