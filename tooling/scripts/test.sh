@@ -13,5 +13,16 @@ mkdir -p test-results
 FORCE_COLOR=0 pnpm exec turbo run test --concurrency=1 --output-logs=full 2>&1 | tee test-results/test.log
 # The suite must notice when any rule is broken in core: break each one and expect a failure.
 node tooling/scripts/mutation-check.mjs
+
+# ---- packed tarballs and other runtimes (tooling/pack-test, tooling/runtimes) ----------------
+# Every published package packed and installed with npm into a fresh project outside the
+# workspace: types (nodenext, bundler), a recording from the rig, the conformance suite in Node
+# and Chromium, publint/attw on the tarballs. Then, in that project, the Node adapter on Bun and
+# Deno (pinned, from the npm registry). Each prints its time per step.
+packed="$(mktemp -d)"
+trap 'rm -rf "$packed"' EXIT
+node tooling/pack-test/run.mjs --project "$packed"
+node tooling/runtimes/run.mjs --project "$packed/app"
+# ---- end of packed tarballs and other runtimes ------------------------------------------------
 echo "micgate: all checks passed in $((SECONDS - started)) s"
 node tooling/scripts/summarize-tests.mjs test-results/test.log
