@@ -8,7 +8,9 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const sessionPath = `${root}/packages/core/src/session.ts`;
-const silencePath = `${root}/packages/core/src/silence.ts`;
+const gatePath = `${root}/packages/core/src/gate.ts`;
+const clockPath = `${root}/packages/core/src/paced-clock.ts`;
+const flightPath = `${root}/packages/core/src/single-flight.ts`;
 const guardPath = `${root}/packages/core/src/guarded-stream.ts`;
 
 /** [rule, file, what the code says, what the broken code says] */
@@ -16,16 +18,16 @@ const mutations = [
   ['R1 status read prompts', sessionPath, "currentPermission().catch(onError);", "currentPermission().then(() => decide()).catch(onError);"],
   ['R2 answers synchronously when known', sessionPath, "      decideFor(undefined).then(", "      const known = permission.getValue();\n      if (known === 'granted' || known === 'denied') return respond(known === 'granted');\n      decideFor(undefined).then("],
   ['R3 forgets a decision', sessionPath, "if (state !== 'undetermined') return state === 'granted';", "if (state === 'granted') return true;"],
-  ['R4 one prompt per request', sessionPath, 'openPrompt ??= adapter', 'openPrompt = adapter'],
+  ['R4 one prompt per request', flightPath, '    if (inFlight) return inFlight;\n', ''],
   ['R4 answer re-read from status', sessionPath, "return checked === 'granted';", "return (await adapter.status()) === 'granted';"],
   ['R5 never reads the remembered decision up front', sessionPath, 'currentPermission().catch(onError);', ''],
   ['R6 ignores outside changes', sessionPath, "setPermission(checkedPermission(value, 'changes()'));", "checkedPermission(value, 'changes()');"],
-  ['R7 positions skip', sessionPath, 'position += framesPerBuffer;', 'position += framesPerBuffer + 1;'],
-  ['R7 audio before consent', sessionPath, "(state === 'granted' ? openDevice() : closeDevice())", "(state !== 'denied' ? openDevice() : closeDevice())"],
-  ['R7 silence at twice the real-time pace', silencePath, 'const periodMs = (format.framesPerBuffer / format.sampleRate) * 1000;', 'const periodMs = (format.framesPerBuffer / format.sampleRate) * 500;'],
-  ['R7 silence starts late', silencePath, '      }, periodMs);', '      }, periodMs * 4);'],
+  ['R7 positions skip', gatePath, 'position += framesPerBuffer;', 'position += framesPerBuffer + 1;'],
+  ['R7 audio before consent', gatePath, "(state === 'granted' ? openDevice() : closeDevice())", "(state !== 'denied' ? openDevice() : closeDevice())"],
+  ['R7 silence at twice the real-time pace', gatePath, 'const periodMs = (format.framesPerBuffer / format.sampleRate) * 1000;', 'const periodMs = (format.framesPerBuffer / format.sampleRate) * 500;'],
+  ['R7 silence starts late', clockPath, '      }, periodMs);', '      }, periodMs * 4);'],
   ['R8 recording does not ask', sessionPath, 'decide().catch((error: unknown) => subscriber.error(asError(error)));', ''],
-  ['R9 device left open on revoke', sessionPath, "        open?.unsubscribe();\n        silence.start();", '        silence.start();'],
+  ['R9 device left open on revoke', gatePath, "      open?.unsubscribe();\n      silence.start();", '      silence.start();'],
   ['R10 no purpose string accepted', sessionPath, 'if (!hasUsageDescription) return Promise.reject(new MissingUsageDescriptionError());', ''],
   ['R11 device kept after the last subscriber', sessionPath, 'share()', 'share({ resetOnRefCountZero: false })'],
   ['R11 a stream kept past close() starts again', sessionPath, '      if (closed) {\n        subscriber.error(new SessionClosedError());\n        return;\n      }\n', ''],
@@ -36,7 +38,7 @@ const mutations = [
   ['R14 abort ignored', sessionPath, "signal?.addEventListener('abort', onAbort, { once: true });", ''],
 ];
 
-const originals = new Map([sessionPath, silencePath, guardPath].map((path) => [path, readFileSync(path, 'utf8')]));
+const originals = new Map([sessionPath, gatePath, clockPath, flightPath, guardPath].map((path) => [path, readFileSync(path, 'utf8')]));
 const restore = () => {
   for (const [path, source] of originals) writeFileSync(path, source);
 };

@@ -50,6 +50,7 @@ export interface BrowserPromptOptions {
 
 export interface BrowserAdapter extends RecordPermissionAdapter {
   prompt(request: PromptRequest, options?: BrowserPromptOptions): Promise<RecordPermission>;
+  changes(): Observable<RecordPermission>;
 }
 
 /** Raw capture: what the microphone hears, not what a call would want. */
@@ -168,12 +169,13 @@ export function createBrowserAdapter(options: BrowserAdapterOptions = {}): Brows
   const supports: AdapterSupports = { changes: true, devices: enumerateDevices !== undefined };
 
   return {
-    platform: 'browser',
+    name: 'browser',
     supports,
     status: () => watcher.status(),
     prompt,
     changes: () => watcher.changes(),
     capture,
-    devices,
+    // Present exactly when supports.devices says so.
+    ...(enumerateDevices === undefined ? {} : { devices }),
   };
 }

@@ -31,7 +31,7 @@ export function chromiumHarness(options: ChromiumHarnessOptions): CreateHarness 
       adapter: options.makeAdapter(gate),
       user: {
         answerNextPrompt: async (answer, answerOptions) => {
-          if (answer === 'dismiss') throw new Error('dismissing a prompt cannot be played in headless Chromium (supports.dismiss is false)');
+          if (answer === 'dismiss') throw new Error('dismissing a prompt cannot be played in headless Chromium (can.dismiss is false)');
           gate.answerNextPrompt(answer, answerOptions?.delayMs ?? 0);
         },
         prompts: async () => gate.prompts(),
@@ -41,6 +41,7 @@ export function chromiumHarness(options: ChromiumHarnessOptions): CreateHarness 
         // The fake device plays one WAV for the whole run, whatever is asked: report what it plays.
         playSine: async () => ({ frequency: FAKE_MICROPHONE.frequency, rms: FAKE_MICROPHONE.rms }),
         isOpen: async () => gate.liveTracks().length > 0,
+        opens: async () => gate.opened(),
         injectFault: async (fault) => {
           if (fault !== 'notFound') throw new Error(`Chromium's fake device cannot produce a '${fault}' fault`);
           gate.requestMissingDeviceNext();
@@ -50,16 +51,13 @@ export function chromiumHarness(options: ChromiumHarnessOptions): CreateHarness 
         now: () => performance.now(),
         advance: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
       },
-      supports: {
-        dismiss: false,
-        faults,
-        slackMs: options.slackMs ?? 150,
-        reasons: {
-          dismiss: 'after one dismissal headless Chromium rejects every later request from the page ("Permission dismissed"), even once granted',
-          busy: 'the fake capture device cannot be made busy',
-          lost: 'the fake capture device cannot be unplugged; a track ends by itself only when permission is revoked (R9)',
-        },
+      can: { dismiss: false, faults, observeDeviceOpen: true },
+      reasons: {
+        dismiss: 'after one dismissal headless Chromium rejects every later request from the page ("Permission dismissed"), even once granted',
+        busy: 'the fake capture device cannot be made busy',
+        lost: 'the fake capture device cannot be unplugged; a track ends by itself only when permission is revoked (R9)',
       },
+      timing: { slackMs: options.slackMs ?? 150 },
       format: options.format ?? { sampleRate: FAKE_MICROPHONE.sampleRate, channels: 1, framesPerBuffer: 1024 },
       relaunch: async () => options.makeAdapter(gate),
       dispose: () => gate.dispose(),

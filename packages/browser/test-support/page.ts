@@ -47,6 +47,8 @@ export interface MicrophoneGate {
   pending(): number;
   /** Tracks handed out that are still live. */
   liveTracks(): MediaStreamTrack[];
+  /** How many streams getUserMedia has opened through the gate. */
+  opened(): number;
   /** The next getUserMedia asks for an input that does not exist (Chromium rejects it for real). */
   requestMissingDeviceNext(): void;
   /**
@@ -137,6 +139,7 @@ export function createMicrophoneGate(realGetUserMedia: GetUserMedia = (c) => nav
     prompts: () => [...shown],
     pending: () => held.length,
     liveTracks: () => streams.flatMap((stream) => stream.getTracks()).filter((track) => track.readyState === 'live'),
+    opened: () => streams.length,
     requestMissingDeviceNext() {
       missingDeviceNext = true;
     },

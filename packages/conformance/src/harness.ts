@@ -32,7 +32,9 @@ export interface DeviceDriver {
   playSine(frequency: number): Promise<PlayedSignal>;
   /** Whether the adapter holds the device open right now. */
   isOpen(): Promise<boolean>;
-  /** Make the next open fail ('notFound', 'busy') or an open stream die ('lost'). Only flags in `supports.faults`. */
+  /** How many times the device has been opened since the harness was made. Only with `can.observeDeviceOpen`. */
+  opens?(): Promise<number>;
+  /** Make the next open fail ('notFound', 'busy') or an open stream die ('lost'). Only faults in `can.faults`. */
   injectFault?(fault: DeviceFault): Promise<void>;
 }
 
@@ -43,16 +45,33 @@ export interface HarnessClock {
   advance(ms: number): Promise<void>;
 }
 
-/** What the platform (or its test rig) can do; the suite reports what it did not run and why. */
-export interface HarnessSupports {
-  /** The user can close a prompt without deciding. */
+/**
+ * What the test rig can stage. What the adapter can do is the adapter's own `supports`; this is
+ * only about the rig around it. The suite reports what it did not run and why.
+ */
+export interface HarnessCan {
+  /** The played user can close a prompt without deciding. */
   dismiss: boolean;
   /** Faults the device driver can inject. */
   faults: Record<DeviceFault, boolean>;
-  /** Extra milliseconds real-time assertions allow (scheduling jitter, device start-up). 0 on virtual time. */
-  slackMs: number;
-  /** Why the platform cannot do what it declares false above; the suite prints it with the tests it did not run. */
-  reasons?: Partial<Record<'dismiss' | DeviceFault, string>>;
+  /** `device.opens()` counts every open of the device, so an open before the grant is seen. */
+  observeDeviceOpen: boolean;
+}
+
+/** Something a rig may be unable to stage; `reasons` says why, per item. */
+export type RigAbility = 'dismiss' | DeviceFault | 'observeDeviceOpen';
+
+/** Tolerances of the real-time checks: properties of the rig (its scheduling, its device), not capabilities. */
+export interface HarnessTiming {
+  /** Extra milliseconds real-time assertions allow (scheduling jitter, device start-up). Default 0 (virtual time). */
+  slackMs?: number;
+  /**
+   * How far a device buffer's `time` may stray from the previous buffer's time plus its duration,
+   * in milliseconds. Default: a quarter of a buffer (a dropped or repeated buffer strays by a whole one).
+   */
+  timeToleranceMs?: number;
+  /** Relative error allowed between delivered audio and the wall clock, measured over 2 s and more. Default 0.1. */
+  rateTolerance?: number;
 }
 
 export interface ConformanceHarness {
@@ -60,14 +79,19 @@ export interface ConformanceHarness {
   user: UserDriver;
   device: DeviceDriver;
   clock: HarnessClock;
-  supports: HarnessSupports;
+  /** What the rig can stage. */
+  can: HarnessCan;
+  /** Why the rig cannot stage what `can` declares false; printed with the tests it did not run. */
+  reasons?: Partial<Record<RigAbility, string>>;
+  /** Tolerances of the real-time checks; leave out on virtual time. */
+  timing?: HarnessTiming;
   /** Passed to createAudioSession: virtual time for the mock, undefined (real time) elsewhere. */
   scheduler?: SchedulerLike;
   /** A format the platform captures natively; the suite's capture tests use it. */
   format: AudioFormat;
   /** A new adapter as after a process restart or a page reload, reading the remembered decision (R5). */
   relaunch(): Promise<RecordPermissionAdapter>;
-  /** Release everything the harness made. */
+  /** Release everything the harness made (the suite has already closed its sessions and adapters). */
   dispose(): Promise<void>;
 }
 

@@ -3,10 +3,12 @@ export type {
   CreateHarness,
   DeviceDriver,
   DeviceFault,
+  HarnessCan,
   HarnessClock,
-  HarnessSupports,
+  HarnessTiming,
   PlayedSignal,
   PromptAnswer,
+  RigAbility,
   UserDriver,
 } from './harness.js';
 export { gapsIn, type Received, type Recording, startRecording, watchPermission } from './recorder.js';

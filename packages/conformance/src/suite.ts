@@ -37,7 +37,7 @@ const BAD_FORMATS: [Partial<AudioFormat> | Record<string, unknown>, string][] = 
 /**
  * The promises every micgate adapter keeps (DESIGN.md R1–R14 and the capture checks), as one
  * Vitest suite. `createHarness` makes a fresh platform per test with the decision undetermined.
- * What a platform cannot do is declared in `harness.supports`; those tests are reported as not run.
+ * The adapter's `supports` and what the rig can stage (`harness.can`) decide which tests run; the rest are reported as not run.
  */
 export function describeConformance(name: string, createHarness: CreateHarness, options: ConformanceOptions = {}): void {
   describe(`micgate conformance: ${name}`, { timeout: options.timeoutMs ?? 30_000 }, () => {
@@ -89,14 +89,22 @@ export function describeConformance(name: string, createHarness: CreateHarness, 
       }
     }
 
+    function requiresChanges(ctx: TestContext): void {
+      if (!h.adapter.supports.changes) {
+        const why = `the ${name} adapter declares supports.changes false: it cannot report decisions made outside the app`;
+        notRun.push(`${ctx.task.name} — ${why}`);
+        ctx.skip(why);
+      }
+    }
+
     function requiresFault(ctx: TestContext, fault: DeviceFault): void {
-      const supported = h.supports.faults[fault] && h.device.injectFault !== undefined;
-      requires(ctx, supported, `inject a '${fault}' device fault`, h.supports.reasons?.[fault]);
+      const supported = h.can.faults[fault] && h.device.injectFault !== undefined;
+      requires(ctx, supported, `inject a '${fault}' device fault`, h.reasons?.[fault]);
     }
 
     async function waitFor(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 5_000): Promise<void> {
       const start = h.clock.now();
-      const limit = timeoutMs + h.supports.slackMs;
+      const limit = timeoutMs + slackMs();
       while (!(await condition())) {
         if (h.clock.now() - start > limit) throw new Error(`timed out after ${limit} ms waiting for ${what}`);
         await h.clock.advance(STEP_MS);
@@ -146,6 +154,7 @@ export function describeConformance(name: string, createHarness: CreateHarness, 
       return watch.values[0];
     }
 
+    const slackMs = () => h.timing?.slackMs ?? 0;
     const bufferMs = () => (h.format.framesPerBuffer / h.format.sampleRate) * 1000;
 
     // ---- R1 -------------------------------------------------------------------------------
@@ -249,7 +258,7 @@ export function describeConformance(name: string, createHarness: CreateHarness, 
     });
 
     test('R4 a dismissed prompt answers false and leaves the decision open', async (ctx) => {
-      requires(ctx, h.supports.dismiss, 'let the user dismiss a prompt without deciding', h.supports.reasons?.dismiss);
+      requires(ctx, h.can.dismiss, 'let the user dismiss a prompt without deciding', h.reasons?.dismiss);
       const session = open();
       await h.user.answerNextPrompt('dismiss', { delayMs: 100 });
       expect(await answerOf(session.requestRecordPermission())).toBe(false);
@@ -285,7 +294,8 @@ export function describeConformance(name: string, createHarness: CreateHarness, 
 
     // ---- R6 -------------------------------------------------------------------------------
 
-    test('R6 denied is final for the app; only a change outside it re-enables recording', async () => {
+    test('R6 denied is final for the app; only a change outside it re-enables recording', async (ctx) => {
+      requiresChanges(ctx);
       const session = open();
       await h.user.answerNextPrompt('deny');
       expect(await answerOf(session.requestRecordPermission())).toBe(false);
@@ -328,11 +338,11 @@ export function describeConformance(name: string, createHarness: CreateHarness, 
 
       // Real-time pace: the audio delivered matches the time that passed, within a few buffers.
       const deliveredMs = ((got.at(-1)!.position + got.at(-1)!.frames) / h.format.sampleRate) * 1000;
-      const tolerance = 3 * bufferMs() + h.supports.slackMs;
+      const tolerance = 3 * bufferMs() + slackMs();
       expect(deliveredMs).toBeGreaterThan(elapsedMs - tolerance);
       expect(deliveredMs).toBeLessThan(elapsedMs + tolerance);
       // The first (silent) buffer came about one buffer after subscribing, not after the prompt.
-      expect(got[0]!.at - started).toBeLessThanOrEqual(bufferMs() + STEP_MS + h.supports.slackMs);
+      expect(got[0]!.at - started).toBeLessThanOrEqual(bufferMs() + STEP_MS + slackMs());
     });
 
     // ---- R8 -------------------------------------------------------------------------------
@@ -366,7 +376,8 @@ export function describeConformance(name: string, createHarness: CreateHarness, 
 
     // ---- R9 -------------------------------------------------------------------------------
 
-    test('R9 revoked while recording: zeros within one buffer and the device closed; a new grant resumes it', async () => {
+    test('R9 revoked while recording: zeros within one buffer and the device closed; a new grant resumes it', async (ctx) => {
+      requiresChanges(ctx);
       await grantedBefore();
       const session = open();
       const recording = record(session);
@@ -381,7 +392,7 @@ export function describeConformance(name: string, createHarness: CreateHarness, 
       await waitFor('silence after the revocation', () => recording.got.length >= revokedAt + 3);
       expect(recording.got.slice(revokedAt).every((frame) => frame.gated && frame.allZero)).toBe(true);
       await waitFor('the device to close', async () => !(await h.device.isOpen()), bufferMs());
-      expect(h.clock.now() - revokedTime).toBeLessThanOrEqual(bufferMs() * 3 + STEP_MS + h.supports.slackMs);
+      expect(h.clock.now() - revokedTime).toBeLessThanOrEqual(bufferMs() * 3 + STEP_MS + slackMs());
 
       await h.user.setDecisionOutsideApp('granted');
       const regrantedAt = recording.got.length;
@@ -590,7 +601,7 @@ export function describeConformance(name: string, createHarness: CreateHarness, 
       controller.abort();
       const abortedAt = h.clock.now();
       expect(await rejectionOf(request, 'the abandoned request to reject')).toMatchObject({ name: 'AbortError' });
-      expect(h.clock.now() - abortedAt).toBeLessThan(200 + h.supports.slackMs);
+      expect(h.clock.now() - abortedAt).toBeLessThan(200 + slackMs());
       await waitFor('the prompt to be answered', () => session.recordPermission === 'granted', 3_000);
       expect(await answerOf(session.requestRecordPermission())).toBe(true);
       expect(await promptCount()).toBe(1);

@@ -5,6 +5,7 @@ export type {
   AudioInputDevice,
   AudioSession,
   AudioSessionOptions,
+  CaptureRequest,
   DeviceFrame,
   PromptRequest,
   RecordPermission,
@@ -17,13 +18,21 @@ export {
   DeviceBusyError,
   DeviceLostError,
   DeviceNotFoundError,
+  ErrorCode,
+  type ErrorData,
+  errorFromCode,
   InvalidArgumentError,
   MicgateError,
+  MicrophoneDeniedError,
   MissingUsageDescriptionError,
   PromptUnavailableError,
   SessionClosedError,
+  toErrorData,
 } from './errors.js';
 export { bufferDuration, DEFAULT_FORMAT, FORMAT_LIMITS, resolveFormat } from './format.js';
-export { createAudioSession, isRecordPermission } from './session.js';
+export { createPacedClock, type PacedClock } from './paced-clock.js';
+export { isRecordPermission } from './permission.js';
+export { createAudioSession } from './session.js';
+export { singleFlight } from './single-flight.js';
 export { type Level, levelBar, levelFraction, measureLevel } from './level.js';
 export { type DecodedWav, decodeWav, encodeWav, encodeWavSamples, type WavFormat, type WavSampleFormat, wavHeader } from './wav.js';

@@ -1,25 +1,18 @@
-import {
-  asyncScheduler,
-  BehaviorSubject,
-  distinctUntilChanged,
-  filter,
-  Observable,
-  Subject,
-  type Subscription,
-  share,
-  takeUntil,
-} from 'rxjs';
+import { asyncScheduler, BehaviorSubject, distinctUntilChanged, filter, Observable, Subject, type Subscription, share, takeUntil } from 'rxjs';
 import {
   abortError,
-  DeviceLostError,
+  asError,
+  ErrorCode,
   InvalidArgumentError,
   MicgateError,
   MissingUsageDescriptionError,
   SessionClosedError,
 } from './errors.js';
 import { resolveFormat } from './format.js';
+import { silenceGate } from './gate.js';
 import { GuardedStream } from './guarded-stream.js';
-import { createSilenceClock } from './silence.js';
+import { isRecordPermission } from './permission.js';
+import { singleFlight } from './single-flight.js';
 import type {
   AudioFormat,
   AudioFrame,
@@ -30,11 +23,6 @@ import type {
   RecordPermissionResponse,
   RequestOptions,
 } from './types.js';
-
-/** Whether a value is one of Apple's three answers (for values that crossed a process or a file). */
-export function isRecordPermission(value: unknown): value is RecordPermission {
-  return value === 'undetermined' || value === 'denied' || value === 'granted';
-}
 
 export function createAudioSession(options: AudioSessionOptions): AudioSession {
   if (options === null || typeof options !== 'object') {
@@ -62,9 +50,9 @@ export function createAudioSession(options: AudioSessionOptions): AudioSession {
   const recordings = new Map<string, Observable<AudioFrame>>();
   let closed = false;
   let statusRead: Promise<RecordPermission> | undefined;
-  let openPrompt: Promise<boolean> | undefined;
 
-  const changes: Subscription = adapter.changes().subscribe({
+  // An adapter that cannot watch outside decisions has no changes(); its status is read on demand.
+  const changes: Subscription | undefined = (adapter.supports.changes ? adapter.changes?.() : undefined)?.subscribe({
     next: (value) => {
       try {
         setPermission(checkedPermission(value, 'changes()'));
@@ -101,21 +89,20 @@ export function createAudioSession(options: AudioSessionOptions): AudioSession {
     return statusRead;
   }
 
-  /** The answer for a request: remembered, or from one prompt shared by everyone waiting on it. */
+  /** One prompt at a time for this session, whose answer everyone waiting on it gets. */
+  const ask = singleFlight(() =>
+    adapter.prompt(appName === undefined ? { usageDescription } : { usageDescription, appName }).then((answer) => {
+      const checked = checkedPermission(answer, 'prompt()');
+      if (checked !== 'undetermined') setPermission(checked);
+      return checked === 'granted';
+    }),
+  );
+
+  /** The answer for a request: remembered, or from the one open prompt. */
   async function decide(): Promise<boolean> {
     const state = await currentPermission();
     if (state !== 'undetermined') return state === 'granted';
-    openPrompt ??= adapter
-      .prompt(appName === undefined ? { usageDescription } : { usageDescription, appName })
-      .then((answer) => {
-        const checked = checkedPermission(answer, 'prompt()');
-        if (checked !== 'undetermined') setPermission(checked);
-        return checked === 'granted';
-      })
-      .finally(() => {
-        openPrompt = undefined;
-      });
-    return openPrompt;
+    return ask();
   }
 
   /** decide(), but settled early by abort or close, with no listener left behind. */
@@ -178,8 +165,9 @@ export function createAudioSession(options: AudioSessionOptions): AudioSession {
     return decideFor(signal);
   }
 
-  /** One recording: silence paced in real time until granted, then the device, back to silence on revoke. */
+  /** One recording: the silence gate over the adapter's device, asking the user on the first attempt. */
   function recording(format: AudioFormat): Observable<AudioFrame> {
+    const frames = silenceGate({ format, scheduler, permission$, capture: (asked) => adapter.capture(asked) });
     return new Observable<AudioFrame>((subscriber) => {
       // A stream obtained before close() and subscribed after it must not start anything.
       if (closed) {
@@ -190,58 +178,10 @@ export function createAudioSession(options: AudioSessionOptions): AudioSession {
         subscriber.error(new MissingUsageDescriptionError());
         return;
       }
-      const { sampleRate, channels, framesPerBuffer } = format;
-      let position = 0;
-      const emit = (samples: Float32Array, time: number, gated: boolean) => {
-        const frame: AudioFrame = { samples, frames: framesPerBuffer, sampleRate, channels, position, time, gated };
-        position += framesPerBuffer;
-        subscriber.next(frame);
-      };
-      const silence = createSilenceClock(format, scheduler, (samples, time) => emit(samples, time, true));
-      let device: Subscription | undefined;
-
-      const openDevice = () => {
-        if (device) return;
-        let firstFrame = true;
-        // Silence goes on until the device's first buffer, so the stream never pauses.
-        device = adapter.capture(format).subscribe({
-          next: (frame) => {
-            if (firstFrame) {
-              firstFrame = false;
-              silence.stop();
-            }
-            emit(frame.samples, frame.time, false);
-          },
-          error: (error: unknown) => {
-            device = undefined;
-            subscriber.error(asError(error));
-          },
-          complete: () => {
-            device = undefined;
-            subscriber.error(new DeviceLostError('the audio input stream ended during capture'));
-          },
-        });
-        if (device.closed) device = undefined; // failed while opening
-      };
-      const closeDevice = () => {
-        const open = device;
-        device = undefined;
-        open?.unsubscribe();
-        silence.start();
-      };
-
-      silence.start();
-      const gate = permission$.subscribe((state) => (state === 'granted' ? openDevice() : closeDevice()));
+      const gate = frames.subscribe(subscriber);
       // The first recording attempt asks, as on iOS; silence flows while the prompt is open.
       decide().catch((error: unknown) => subscriber.error(asError(error)));
-
-      return () => {
-        gate.unsubscribe();
-        const open = device;
-        device = undefined;
-        open?.unsubscribe();
-        silence.stop();
-      };
+      return gate;
     });
   }
 
@@ -260,7 +200,7 @@ export function createAudioSession(options: AudioSessionOptions): AudioSession {
   function close(): void {
     if (closed) return;
     closed = true;
-    changes.unsubscribe();
+    changes?.unsubscribe();
     closed$.next();
     closed$.complete();
     for (const reject of [...pendingRejections]) reject(new SessionClosedError());
@@ -281,19 +221,27 @@ export function createAudioSession(options: AudioSessionOptions): AudioSession {
 
 function checkedPermission(value: unknown, from: string): RecordPermission {
   if (isRecordPermission(value)) return value;
-  throw new MicgateError('ERR_MICGATE_ADAPTER', `the adapter's ${from} gave ${String(value)}, not a RecordPermission`);
+  throw new MicgateError(ErrorCode.Adapter, `the adapter's ${from} gave ${String(value)}, not a RecordPermission`);
 }
 
 function assertAdapter(adapter: unknown): asserts adapter is RecordPermissionAdapter {
   const candidate = adapter as Partial<RecordPermissionAdapter> | null | undefined;
+  const supports = candidate?.supports as Partial<RecordPermissionAdapter['supports']> | null | undefined;
   const complete =
     candidate != null &&
+    typeof supports === 'object' &&
+    supports !== null &&
     typeof candidate.status === 'function' &&
     typeof candidate.prompt === 'function' &&
-    typeof candidate.changes === 'function' &&
-    typeof candidate.capture === 'function';
+    typeof candidate.capture === 'function' &&
+    // The manifest is what the session trusts: a declared method must be there.
+    (supports.changes !== true || typeof candidate.changes === 'function');
   if (!complete) {
-    throw new InvalidArgumentError('adapter', adapter, 'a RecordPermissionAdapter (status, prompt, changes, capture)');
+    throw new InvalidArgumentError(
+      'adapter',
+      adapter,
+      'a RecordPermissionAdapter (supports, status, prompt, capture; changes when supports.changes)',
+    );
   }
 }
 
@@ -304,8 +252,4 @@ function isAbortSignal(value: unknown): value is AbortSignal {
     typeof (value as AbortSignal).aborted === 'boolean' &&
     typeof (value as AbortSignal).addEventListener === 'function'
   );
-}
-
-function asError(error: unknown): Error {
-  return error instanceof Error ? error : new MicgateError('ERR_MICGATE_UNKNOWN', String(error));
 }

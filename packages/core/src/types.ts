@@ -45,33 +45,51 @@ export interface PromptRequest {
   appName?: string;
 }
 
-/** What an adapter can do; the conformance suite reads these instead of forking per platform. */
+/**
+ * What an adapter can do: its manifest. A flag is true exactly when the matching method exists,
+ * and the conformance suite reads it to decide which tests run (and checks that it tells the truth).
+ */
 export interface AdapterSupports {
-  /** `changes()` reports decisions made outside the app. */
+  /** `changes()` exists and reports decisions made outside the app (platform settings). */
   changes: boolean;
-  /** `devices()` lists input devices. */
+  /** `devices()` exists and lists input devices. */
   devices: boolean;
+}
+
+/** Reserved for choosing an input per recording; adapters may ignore it for now. */
+export interface CaptureRequest {
+  /** The input device's id, as `devices()` lists it. */
+  device?: string;
 }
 
 /**
  * The plugin interface a platform implements. Small on purpose: the session does the rest
- * (remembering, coalescing prompts, the silence gate, validation).
+ * (remembering, the silence gate, validation). The app owns the adapter: several sessions may share
+ * one, `session.close()` leaves it open, and `close()` (where present) is the app's to call.
  */
 export interface RecordPermissionAdapter {
-  readonly platform: string;
+  /** The adapter's name: 'mock', 'browser', 'node', 'electron', or a third party's. */
+  readonly name: string;
   readonly supports: AdapterSupports;
   /** The remembered decision. Never prompts. */
   status(): Promise<RecordPermission>;
   /**
    * Show one platform prompt and resolve with the user's answer: 'granted', 'denied', or
    * 'undetermined' when the user dismissed it without deciding. The adapter remembers a decision.
+   * Concurrent calls (from any session on this adapter) share the one open prompt and its answer.
    */
   prompt(request: PromptRequest): Promise<RecordPermission>;
-  /** Decisions made outside the app ("Settings"). */
-  changes(): Observable<RecordPermission>;
-  /** Subscribing opens the device; unsubscribing closes it. Buffers are exactly `format.framesPerBuffer` frames. */
+  /** Decisions made outside the app ("Settings"). Present exactly when `supports.changes`. */
+  changes?(): Observable<RecordPermission>;
+  /**
+   * Subscribing opens the device; unsubscribing closes it. Buffers are exactly `format.framesPerBuffer`
+   * frames, delivered at the real-time pace, each `time` one buffer's duration after the one before.
+   */
   capture(format: AudioFormat): Observable<DeviceFrame>;
+  /** The input devices. Present exactly when `supports.devices`. */
   devices?(): Promise<AudioInputDevice[]>;
+  /** Release everything: an open prompt resolves 'undetermined'; watchers and timers stop. */
+  close?(): void;
 }
 
 export type RecordPermissionResponse = (granted: boolean, error?: Error) => void;
@@ -97,10 +115,10 @@ export interface AudioSession {
   /**
    * A shared, real-time stream of frames: silence (`gated: true`, all zeros) until permission is
    * granted, then the device's audio. Subscribing while undetermined asks the user.
-   * Throws `InvalidAudioFormatError` at once for a bad format.
+   * Throws `InvalidArgumentError` (naming the field) at once for a bad format.
    */
   record(format?: Partial<AudioFormat>): Observable<AudioFrame>;
-  /** Ends every recording, releases the device and every listener. */
+  /** Ends every recording, releases the device and every listener. Leaves the adapter open (the app owns it). */
   close(): void;
 }
 

@@ -15,7 +15,7 @@ function adapter(overrides: Partial<RecordPermissionAdapter> = {}) {
   const state = { decision: 'undetermined' as RecordPermission, opens: 0 };
   const changes = new Subject<RecordPermission>();
   const base: RecordPermissionAdapter = {
-    platform: 'test',
+    name: 'test',
     supports: { changes: true, devices: false },
     status: async () => state.decision,
     prompt: async () => {
@@ -56,6 +56,9 @@ describe('createAudioSession refuses bad options, naming the field', () => {
   test.each([
     [{ adapter: undefined }, 'adapter'],
     [{ adapter: { status: () => {} } }, 'adapter'],
+    // The manifest declares changes(), but there is none.
+    [{ adapter: { ...adapter().adapter, changes: undefined }, usageDescription: 'x' }, 'adapter'],
+    [{ adapter: { ...adapter().adapter, supports: undefined }, usageDescription: 'x' }, 'adapter'],
     [{ adapter: adapter().adapter, usageDescription: 7 }, 'usageDescription'],
     [{ adapter: adapter().adapter, usageDescription: 'x', appName: {} }, 'appName'],
   ])('%#: %s', (options, field) => {
@@ -66,6 +69,32 @@ describe('createAudioSession refuses bad options, naming the field', () => {
     const session = open({ adapter: adapter().adapter, usageDescription: 'x' });
     await expect(session.requestRecordPermission(42 as never)).rejects.toMatchObject({ field: 'options' });
     await expect(session.requestRecordPermission({ signal: {} as AbortSignal })).rejects.toMatchObject({ field: 'signal' });
+  });
+});
+
+describe('the adapter manifest', () => {
+  test('an adapter without changes() (supports.changes false) works; its status is what the session knows', async () => {
+    const { adapter: base, state } = adapter();
+    const { changes: _none, ...withoutChanges } = base;
+    state.decision = 'denied';
+    const session = open({ adapter: { ...withoutChanges, supports: { changes: false, devices: false } }, usageDescription: 'x' });
+    await expect(session.requestRecordPermission()).resolves.toBe(false);
+    expect(session.recordPermission).toBe('denied');
+  });
+
+  test('with supports.changes false the session does not subscribe to a changes() that is there anyway', () => {
+    const { adapter: base } = adapter();
+    const changes = vi.fn(() => EMPTY);
+    open({ adapter: { ...base, changes, supports: { changes: false, devices: false } }, usageDescription: 'x' });
+    expect(changes).not.toHaveBeenCalled();
+  });
+
+  test('session.close() leaves the adapter open: the app owns it', () => {
+    const { adapter: base } = adapter();
+    const close = vi.fn();
+    const session = open({ adapter: { ...base, close }, usageDescription: 'x' });
+    session.close();
+    expect(close).not.toHaveBeenCalled();
   });
 });
 

@@ -1,13 +1,6 @@
 export { type DecisionChange, type DecisionSource, MockDecisionStore } from './decisions.js';
-export {
-  createMockPlatform,
-  type MockAnswer,
-  MockDevice,
-  type MockFault,
-  type MockPlatform,
-  type MockPlatformOptions,
-  MockUser,
-  type PromptRecord,
-} from './platform.js';
+export { MockDevice, type MockFault } from './device.js';
+export { createMockPlatform, type MockPlatform, type MockPlatformOptions } from './platform.js';
 export { fromSamples, type MockSignal, noise, silence, sine } from './signals.js';
+export { type MockAnswer, MockUser, type PromptRecord } from './user.js';
 export { VirtualClock } from './virtual-clock.js';

@@ -12,7 +12,7 @@ async function createMockHarness(): Promise<ConformanceHarness> {
     scheduler: clock,
     clock,
     format: { sampleRate: 48_000, channels: 1, framesPerBuffer: 480 },
-    supports: { dismiss: true, faults: { notFound: true, busy: true, lost: true }, slackMs: 0 },
+    can: { dismiss: true, faults: { notFound: true, busy: true, lost: true }, observeDeviceOpen: true },
     user: {
       answerNextPrompt: async (answer, options) => platform.user.answerNextPrompt(answer, options),
       prompts: async () => platform.user.prompts.map((prompt) => prompt.usageDescription),
@@ -24,6 +24,7 @@ async function createMockHarness(): Promise<ConformanceHarness> {
         return { frequency, rms: 0.5 / Math.SQRT2 };
       },
       isOpen: async () => platform.device.isOpen,
+      opens: async () => platform.device.opens,
       injectFault: async (fault) => (fault === 'lost' ? platform.device.unplug() : platform.device.failNextOpen(fault)),
     },
     relaunch: async () => platform.relaunch(),

@@ -37,9 +37,11 @@ export interface NodeAdapterOptions {
 }
 
 export interface NodeAdapter extends RecordPermissionAdapter {
-  readonly platform: 'node';
+  readonly name: 'node';
   readonly appId: string;
   readonly store: PermissionStore;
+  /** Changes made with `micgate grant|deny|reset` or by another process. */
+  changes(): Observable<RecordPermission>;
   /** The input devices PortAudio sees now. */
   devices(): Promise<AudioInputDevice[]>;
   /** Close a prompt still waiting for an answer (it resolves as dismissed). */
@@ -105,7 +107,7 @@ export function createNodeAdapter(options: NodeAdapterOptions): NodeAdapter {
   }
 
   return {
-    platform: 'node',
+    name: 'node',
     supports: { changes: true, devices: true },
     appId,
     store,

@@ -33,7 +33,7 @@ function playedAdapter(extra: Partial<NodeAdapterOptions> = {}) {
 describe('createNodeAdapter', () => {
   it('is the node platform with changes and devices', () => {
     const { adapter } = playedAdapter();
-    expect(adapter.platform).toBe('node');
+    expect(adapter.name).toBe('node');
     expect(adapter.supports).toEqual({ changes: true, devices: true });
     expect(adapter.appId).toBe('recorder');
     expect(adapter.store.path).toBe(`${dir.path}/permissions.json`);

@@ -99,6 +99,7 @@ export function nodeHarnessFactory(rigDir: string): () => Promise<ConformanceHar
     const terminal = new PlayedTerminal();
     const adapters: NodeAdapter[] = [];
     let unplugged = false;
+    const openedBefore = captureStats().opened;
     const newAdapter = () => {
       const adapter = createNodeAdapter({
         appId: APP_ID,
@@ -132,6 +133,9 @@ export function nodeHarnessFactory(rigDir: string): () => Promise<ConformanceHar
         async isOpen() {
           return captureStats().openStreams > 0;
         },
+        async opens() {
+          return captureStats().opened - openedBefore;
+        },
         // Both are real: the rig removes the virtual microphone from PulseAudio. Opening then
         // fails (PortAudio: host error EIO), and an open stream stops (PortAudio ends the stream).
         async injectFault(fault: DeviceFault) {
@@ -141,12 +145,9 @@ export function nodeHarnessFactory(rigDir: string): () => Promise<ConformanceHar
         },
       },
       clock: { now: () => performance.now(), advance: sleep },
-      supports: {
-        dismiss: true,
-        faults: { notFound: true, busy: false, lost: true },
-        slackMs: 1_000,
-        reasons: { busy: 'PulseAudio shares a source between every client, so no device can be made busy' },
-      },
+      can: { dismiss: true, faults: { notFound: true, busy: false, lost: true }, observeDeviceOpen: true },
+      reasons: { busy: 'PulseAudio shares a source between every client, so no device can be made busy' },
+      timing: { slackMs: 1_000 },
       format: NODE_FORMAT,
       async relaunch() {
         return newAdapter();

@@ -29,6 +29,7 @@ export interface ElectronAdapterOptions {
 export interface ElectronAdapter extends RecordPermissionAdapter {
   /** Why the permission is what it is, when the reason lies outside the app (macOS privacy settings). */
   readonly reason: string | undefined;
+  changes(): Observable<RecordPermission>;
 }
 
 /**
@@ -60,7 +61,7 @@ export function createElectronAdapter(options: ElectronAdapterOptions = {}): Ele
 
   const supports: AdapterSupports = { changes: true, devices: browser.supports.devices };
   const adapter: ElectronAdapter = {
-    platform: 'electron',
+    name: 'electron',
     supports,
     get reason() {
       return reason;
@@ -79,7 +80,8 @@ export function createElectronAdapter(options: ElectronAdapterOptions = {}): Ele
         }),
       ),
     capture: (format: AudioFormat): Observable<DeviceFrame> => browser.capture(format),
-    devices: () => (browser.devices ? browser.devices() : Promise.resolve([])),
+    // Present exactly when supports.devices says so.
+    ...(browser.devices === undefined ? {} : { devices: () => browser.devices!() }),
   };
   return adapter;
 }

@@ -26,6 +26,7 @@ async function createHarness(): Promise<ConformanceHarness> {
       // Chromium's fake microphone plays one file chosen at launch: the sine it plays is the answer.
       playSine: async () => ({ frequency: FAKE_MICROPHONE.frequency, rms: FAKE_MICROPHONE.rms }),
       isOpen: async () => rig.liveTracks().length > 0,
+      opens: async () => rig.opened(),
       injectFault: async (fault) => {
         if (fault !== 'notFound') throw new Error(`the Chromium rig cannot inject '${fault}'`);
         rig.missingDeviceNext();
@@ -35,16 +36,13 @@ async function createHarness(): Promise<ConformanceHarness> {
       now: () => performance.now(),
       advance: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     },
-    supports: {
-      dismiss: true,
-      // Chromium's fake device cannot be made busy or unplugged from the page.
-      faults: { notFound: true, busy: false, lost: false },
-      slackMs: 250,
-      reasons: {
-        busy: 'Chromium’s fake capture device cannot be made busy',
-        lost: 'Chromium’s fake capture device cannot be unplugged from the page',
-      },
+    // Chromium's fake device cannot be made busy or unplugged from the page.
+    can: { dismiss: true, faults: { notFound: true, busy: false, lost: false }, observeDeviceOpen: true },
+    reasons: {
+      busy: 'Chromium’s fake capture device cannot be made busy',
+      lost: 'Chromium’s fake capture device cannot be unplugged from the page',
     },
+    timing: { slackMs: 250 },
     format: { sampleRate: 48_000, channels: 1, framesPerBuffer: 1024 },
     relaunch: async () => rig.relaunch().adapter,
     dispose: () => rig.dispose(),

@@ -46,6 +46,8 @@ export interface ElectronRig {
   mediaRequests: Array<{ mediaTypes: string[]; allowed: boolean }>;
   /** Tracks Chromium handed out that are still live. */
   liveTracks(): MediaStreamTrack[];
+  /** How many streams Chromium has handed out. */
+  opened(): number;
   /** The next getUserMedia asks for an input that does not exist (Chromium rejects it for real). */
   missingDeviceNext(): void;
   dispose(): Promise<void>;
@@ -118,6 +120,7 @@ export async function createElectronRig(options: { initial?: RecordPermission; a
     },
     mediaRequests,
     liveTracks: () => streams.flatMap((stream) => stream.getTracks()).filter((track) => track.readyState === 'live'),
+    opened: () => streams.length,
     missingDeviceNext() {
       missingDevice = true;
     },

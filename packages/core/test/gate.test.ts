@@ -1,6 +1,6 @@
 import { TestScheduler } from 'rxjs/testing';
 import { expect, test } from 'vitest';
-import { createSilenceClock } from '../src/silence.js';
+import { createSilenceClock } from '../src/gate.js';
 
 const format = { sampleRate: 8_000, channels: 2, framesPerBuffer: 16 }; // 2 ms buffers
 
