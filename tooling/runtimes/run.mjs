@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { createProject, packAll, run, workspace } from '../pack-test/lib.mjs';
 
 export const RUNTIMES = { bun: '1.4.5', deno: '2.9.6' };
@@ -122,7 +123,7 @@ try {
         const [command, prefix] = runtime === 'bun' ? [binOf('bun'), ['--bun']] : [binOf('deno'), ['run', '-A', '--node-modules-dir=manual']];
         return runFor(command, [...prefix, vitest, 'run', ...args], { cwd, env: { ...env, CI: 'true', MICGATE_EXPECT_RUNTIME: runtime }, timeoutMs: 300_000 });
       };
-      const tally = (output) => /Tests\s+([^\n(]*)/.exec(output.replace(/\x1b\[[0-9;]*m/g, ''))?.[1]?.trim();
+      const tally = (output) => /Tests\s+([^\n(]*)/.exec(stripVTControlCharacters(output))?.[1]?.trim();
       const packed = await vitestOn(join(project, 'node_modules', 'vitest', 'vitest.mjs'), [], project);
       checks.vitest = `the packed project's tests (runtime check, the project's adapter and the mock through the installed suite): ${tally(packed.stdout)}`;
       const suite = await vitestOn(join(workspace, 'node_modules', 'vitest', 'vitest.mjs'), ['test/conformance.test.ts'], join(workspace, 'packages', 'node'));

@@ -38,7 +38,7 @@ export function createSessionWith(
 }
 
 function closeAdapter(adapter: RecordPermissionAdapter): void {
-  (adapter as { close?: () => void }).close?.();
+  adapter.close?.();
 }
 
 /** For runtimes that need it: the option named, with why. */

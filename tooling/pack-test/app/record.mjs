@@ -25,7 +25,7 @@ for (const sample of device.flatMap((frame) => [...frame.samples])) {
 }
 console.log(
   JSON.stringify({
-    adapter: session.adapter.name ?? session.adapter.platform,
+    adapter: session.adapter.name,
     frames: frames.length,
     gated: frames.filter((frame) => frame.gated).length,
     nonZero: frames.reduce((n, frame) => n + frame.samples.filter((sample) => sample !== 0).length, 0),

@@ -33,7 +33,7 @@ const firstPermission = (session: { recordPermission$: import('rxjs').Observable
 test('without the Electron bridge: the browser adapter, reading Chromium’s permission', async () => {
   await setMicrophonePermission('denied');
   const session = createAudioSession({ usageDescription });
-  expect(session.adapter.platform).toBe('browser');
+  expect(session.adapter.name).toBe('browser');
   expect(await firstPermission(session)).toBe('denied');
   session.close();
 });
@@ -41,7 +41,7 @@ test('without the Electron bridge: the browser adapter, reading Chromium’s per
 test('a `micgate` global that is not the bridge is ignored: still the browser adapter', async () => {
   (globalThis as Global).micgate = { version: '1' };
   const session = createAudioSession({ usageDescription });
-  expect(session.adapter.platform).toBe('browser');
+  expect(session.adapter.name).toBe('browser');
   session.close();
 });
 
@@ -50,7 +50,7 @@ test('with the bridge (an Electron renderer): the Electron adapter, whose permis
   await setMicrophonePermission('denied');
   (globalThis as Global).micgate = fakeBridge('granted').bridge;
   const session = createAudioSession({ usageDescription });
-  expect(session.adapter.platform).toBe('electron');
+  expect(session.adapter.name).toBe('electron');
   expect(await firstPermission(session)).toBe('granted');
   session.close();
 

@@ -26,7 +26,7 @@ test('the Node build loads the native addon on first use: not on import, not at 
     await session.adapter.devices();
     const afterUse = addons();
     session.close();
-    console.log(JSON.stringify({ afterImport, afterCreate, afterUse, name: session.adapter.platform }));
+    console.log(JSON.stringify({ afterImport, afterCreate, afterUse, name: session.adapter.name }));
   `);
   expect(result).toEqual({ afterImport: 0, afterCreate: 0, afterUse: 1, name: 'node' });
 });

@@ -27,7 +27,7 @@ test('on Node, `micgate` records the rig’s tone through the Node adapter', asy
   await createPermissionStore({ configDir: join(configHome, 'micgate') }).set('micgate-entry-test', 'granted');
 
   const session = createAudioSession({ appId: 'micgate-entry-test', usageDescription: 'Tests the micgate entry.' });
-  expect(session.adapter.platform).toBe('node');
+  expect(session.adapter.name).toBe('node');
   // Granted before the session: the device's audio follows (at most a few gated frames while the status is read).
   const frames = await firstValueFrom(
     session.record({ sampleRate: 48_000, channels: 1, framesPerBuffer: 480 }).pipe(filter((frame) => !frame.gated), take(150), toArray()),

@@ -14,6 +14,6 @@ window.recordOneSecond = async () => {
     session.record({ sampleRate: 48_000, channels: 1, framesPerBuffer: 480 }).pipe(filter((frame) => !frame.gated), take(100), toArray()),
   );
   session.close();
-  return { adapter: session.adapter.platform, samples: frames.flatMap((frame) => Array.from(frame.samples)) };
+  return { adapter: session.adapter.name, samples: frames.flatMap((frame) => Array.from(frame.samples)) };
 };
 document.getElementById('state')!.textContent = 'ready';

@@ -10,6 +10,7 @@ export class TinyWorld {
   readonly amplitude = 0.5;
   readonly prompts: string[] = [];
   openStreams = 0;
+  opens = 0;
   readonly settings = new Subject<RecordPermission>();
   /** The user's answer to the prompt open now; undefined while nobody has answered. */
   answer: ((decision: RecordPermission) => void) | undefined;
@@ -26,7 +27,6 @@ export class TinyWorld {
 
 export class TinyAdapter implements RecordPermissionAdapter {
   readonly name = 'tiny';
-  readonly platform = 'tiny';
   readonly supports = { changes: true, devices: false };
   private open: Promise<RecordPermission> | undefined;
 
@@ -60,6 +60,7 @@ export class TinyAdapter implements RecordPermissionAdapter {
     const { world } = this;
     return new Observable<DeviceFrame>((subscriber) => {
       world.openStreams++;
+      world.opens++;
       const periodMs = (framesPerBuffer / sampleRate) * 1000;
       const startedAt = world.scheduler.now();
       const step = (2 * Math.PI) / sampleRate;

@@ -10,7 +10,7 @@ describeConformance('mock (installed)', async () => {
     scheduler: clock,
     clock,
     format: { sampleRate: 48_000, channels: 1, framesPerBuffer: 480 },
-    supports: { dismiss: true, faults: { notFound: true, busy: true, lost: true }, slackMs: 0 },
+    can: { dismiss: true, faults: { notFound: true, busy: true, lost: true }, observeDeviceOpen: true },
     user: {
       answerNextPrompt: async (answer, options) => platform.user.answerNextPrompt(answer, options),
       prompts: async () => platform.user.prompts.map((prompt) => prompt.usageDescription),
@@ -22,6 +22,7 @@ describeConformance('mock (installed)', async () => {
         return { frequency, rms: 0.5 / Math.SQRT2 };
       },
       isOpen: async () => platform.device.isOpen,
+      opens: async () => platform.device.opens,
       injectFault: async (fault) => (fault === 'lost' ? platform.device.unplug() : platform.device.failNextOpen(fault)),
     },
     relaunch: async () => platform.relaunch(),

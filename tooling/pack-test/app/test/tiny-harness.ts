@@ -20,7 +20,8 @@ export async function createTinyHarness(): Promise<ConformanceHarness> {
     scheduler: clock,
     clock,
     format: { sampleRate: 48_000, channels: 1, framesPerBuffer: 480 },
-    supports: { dismiss: true, faults: { notFound: false, busy: false, lost: false }, slackMs: 0, reasons: { notFound: never, busy: never, lost: never } },
+    can: { dismiss: true, faults: { notFound: false, busy: false, lost: false }, observeDeviceOpen: true },
+    reasons: { notFound: never, busy: never, lost: never },
     user: {
       answerNextPrompt: async (answer, options) => void queued.push({ answer, delayMs: options?.delayMs ?? 0 }),
       prompts: async () => [...world.prompts],
@@ -32,6 +33,7 @@ export async function createTinyHarness(): Promise<ConformanceHarness> {
         return { frequency, rms: world.amplitude / Math.SQRT2 };
       },
       isOpen: async () => world.openStreams > 0,
+      opens: async () => world.opens,
     },
     relaunch: async () => new TinyAdapter(world),
     dispose: async () => {
