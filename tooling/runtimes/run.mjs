@@ -68,7 +68,6 @@ try {
   const owned = !process.env.MICGATE_RIG_DIR;
   const rig = owned ? await startRig() : attachRig(process.env.MICGATE_RIG_DIR);
   try {
-    const played = await rig.setSine(440, 0.5);
     const env = { ...process.env, ...rig.env, MICGATE_RIG_DIR: rig.dir, XDG_CONFIG_HOME: join(scratch, 'config'), NO_COLOR: '1' };
     const micgate = (...args) => run(join(project, 'node_modules', '.bin', 'micgate'), args, { cwd: project, env, capture: true });
     // How each runtime runs a script of the project. Deno: the project's node_modules as npm made
@@ -81,6 +80,8 @@ try {
       started = performance.now();
       const version = /\d+\.\d+\.\d+/.exec((await runFor(binOf(runtime), ['--version'], { env })).stdout)?.[0];
       const appId = `runtime-${runtime}`;
+      // Each runtime's turn starts from the same tone (the conformance suite below changes it).
+      const played = await rig.setSine(440, 0.5);
       const checks = {};
 
       // `micgate` resolves its Node build through the runtime's own condition.
