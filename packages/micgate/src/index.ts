@@ -1,3 +1,7 @@
+/**
+ * `micgate`: `@micgate/core` plus `createAudioSession` choosing the adapter for the runtime.
+ * @module micgate
+ */
 import { InvalidArgumentError } from '@micgate/core';
 import type { CreateMicgateSession } from './options.js';
 import { createSessionWith } from './session.js';
