@@ -14,6 +14,7 @@ const DEV = {
   vitest: '4.1.12',
   '@vitest/browser-playwright': '4.1.12',
   playwright: '1.65.1',
+  vite: '8.3.8',
   '@types/node': '^20.19.0',
 };
 

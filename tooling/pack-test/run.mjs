@@ -56,6 +56,16 @@ try {
       if (owned) await rig.stop();
     }
   });
+  await step('a Vite build of a page importing only micgate: no Node built-ins, records in Chromium', () => {
+    const measured = JSON.parse(run(process.execPath, ['browser-record.mjs'], { cwd: project, capture: true, timeoutMs: 120_000 }).trim().split('\n').at(-1));
+    log(`measured ${JSON.stringify(measured)}; the fake microphone plays 440 Hz at RMS 0.354`);
+    const problems = [];
+    if (measured.adapter !== 'browser') problems.push(`adapter ${measured.adapter}, not browser`);
+    if (measured.nodeBuiltins !== 0) problems.push(`${measured.nodeBuiltins} Node built-in(s) in the bundle`);
+    if (Math.abs(measured.frequency / 440 - 1) > 0.01) problems.push(`frequency ${measured.frequency} Hz`);
+    if (Math.abs(measured.rms / (0.5 / Math.SQRT2) - 1) > 0.1) problems.push(`RMS ${measured.rms}`);
+    if (problems.length > 0) throw new Error(`the page did not record the fake microphone: ${problems.join('; ')}`);
+  });
   await step('describeConformance (installed) in Node: the project’s adapter and the installed mock', () =>
     run(projectBin('vitest'), ['run'], { cwd: project, env: { ...process.env, CI: 'true' } }),
   );
