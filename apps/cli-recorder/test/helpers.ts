@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { channelOf, measureTone } from '@micgate/conformance';
+import { channelOf, measureTone } from '@micgate/test-utils';
 
 const appDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const recorderBin = join(appDir, 'dist', 'main.js');

@@ -13,7 +13,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { estimateFrequency } from '@micgate/conformance';
+import { estimateFrequency } from '@micgate/test-utils';
 import { decodeWav, measureLevel } from '@micgate/core';
 import { type Browser, chromium } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -9,6 +9,7 @@ import {
   type RecordPermissionAdapter,
   abortError,
   resolveFormat,
+  singleFlight,
 } from '@micgate/core';
 import type { Observable } from 'rxjs';
 import { captureAudio, stopTracks, type TrackEndCause } from './capture.js';
@@ -154,6 +155,8 @@ export function createBrowserAdapter(options: BrowserAdapterOptions = {}): Brows
     );
   }
 
+  const sharedPrompt = singleFlight((request: PromptRequest) => prompt(request));
+
   async function devices(): Promise<AudioInputDevice[]> {
     if (!enumerateDevices) return [];
     const inputs = (await enumerateDevices()).filter((device) => device.kind === 'audioinput');
@@ -172,7 +175,8 @@ export function createBrowserAdapter(options: BrowserAdapterOptions = {}): Brows
     name: 'browser',
     supports,
     status: () => watcher.status(),
-    prompt,
+    // Every session on this adapter shares the open prompt (a caller with its own signal gets its own).
+    prompt: (request, promptOptions) => (promptOptions?.signal ? prompt(request, promptOptions) : sharedPrompt(request)),
     changes: () => watcher.changes(),
     capture,
     // Present exactly when supports.devices says so.

@@ -1,5 +1,5 @@
 // Test tooling that runs inside the Chromium page (Vitest browser mode). Not part of the library's API.
-import { measureTone } from '@micgate/conformance';
+import { measureTone } from '@micgate/test-utils';
 import type { PromptRequest, RecordPermission } from '@micgate/core';
 import { commands } from 'vitest/browser';
 import type { ExplainHook, GetUserMedia } from '../src/index.js';

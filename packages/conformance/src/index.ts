@@ -12,5 +12,5 @@ export type {
   UserDriver,
 } from './harness.js';
 export { gapsIn, type Received, type Recording, startRecording, watchPermission } from './recorder.js';
-export { channelOf, concat, estimateFrequency, measureTone, rmsOf } from './signal.js';
+export { channelOf, concat, estimateFrequency, measureTone } from './signal.js';
 export { CONFORMANCE_PURPOSE, type ConformanceOptions, describeConformance } from './suite.js';

@@ -1,3 +1,5 @@
+import { measureLevel } from '@micgate/core';
+
 /** Channel `channel` of interleaved samples. */
 export function channelOf(samples: Float32Array, channels: number, channel = 0): Float32Array {
   if (channels === 1) return samples;
@@ -28,12 +30,6 @@ export function estimateFrequency(mono: Float32Array, sampleRate: number): numbe
   return ((crossings - 1) * sampleRate) / (last - first);
 }
 
-export function rmsOf(samples: Float32Array): number {
-  let sum = 0;
-  for (let i = 0; i < samples.length; i++) sum += samples[i]! * samples[i]!;
-  return samples.length === 0 ? 0 : Math.sqrt(sum / samples.length);
-}
-
 /** Join buffers into one array. */
 export function concat(parts: readonly Float32Array[]): Float32Array {
   const out = new Float32Array(parts.reduce((sum, part) => sum + part.length, 0));
@@ -56,7 +52,7 @@ export function measureTone(mono: Float32Array, sampleRate: number, windowSecond
   for (let start = 0; start + size <= mono.length; start += size) {
     const window = mono.subarray(start, start + size);
     frequencies.push(estimateFrequency(window, sampleRate));
-    levels.push(rmsOf(window));
+    levels.push(measureLevel(window).rms);
   }
   return { frequency: median(frequencies.filter(Number.isFinite)), rms: median(levels) };
 }

@@ -1,0 +1,4 @@
+import { describeConformance } from '../../src/index.js';
+import { mockHarness } from '../mock-harness.js';
+
+describeConformance('mock with fault opensEarly', mockHarness({ fault: 'opensEarly' }));
