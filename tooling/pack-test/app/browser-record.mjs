@@ -31,7 +31,8 @@ try {
   const cdp = await page.context().newCDPSession(page);
   const { targetInfo } = await cdp.send('Target.getTargetInfo');
   await cdp.send('Browser.setPermission', { permission: { name: 'microphone' }, setting: 'granted', origin, browserContextId: targetInfo.browserContextId });
-  const result = await page.evaluate(() => window.recordOneSecond());
+  await page.click('#record');
+  const result = await page.evaluate(() => window.recording);
   const samples = result.samples.slice(rate * 0.3);
   let crossings = 0;
   for (let i = 1; i < samples.length; i++) if (samples[i - 1] < 0 && samples[i] >= 0) crossings++;

@@ -4,16 +4,22 @@ import { filter, firstValueFrom, take, toArray } from 'rxjs';
 
 declare global {
   interface Window {
-    recordOneSecond(): Promise<{ adapter: string; samples: number[] }>;
+    /** Set when the user clicks Record: what one second through `micgate` gave. */
+    recording?: Promise<{ adapter: string; samples: number[] }>;
   }
 }
 
-window.recordOneSecond = async () => {
+// Recording starts from a click, as on a real page (a user gesture lets audio start).
+document.getElementById('record')!.addEventListener('click', () => {
+  window.recording = recordOneSecond();
+});
+
+async function recordOneSecond(): Promise<{ adapter: string; samples: number[] }> {
   const session = createAudioSession({ usageDescription: 'Records one second for the test.' });
   const frames = await firstValueFrom(
     session.record({ sampleRate: 48_000, channels: 1, framesPerBuffer: 480 }).pipe(filter((frame) => !frame.gated), take(100), toArray()),
   );
   session.close();
   return { adapter: session.adapter.name, samples: frames.flatMap((frame) => Array.from(frame.samples)) };
-};
+}
 document.getElementById('state')!.textContent = 'ready';
