@@ -1,4 +1,4 @@
-import { chromiumProject } from '@micgate/browser/test-support/vitest';
+import { chromiumProject } from '@micgate/chromium-rig/vitest';
 import { nodeProject } from '@micgate/config/vitest';
 import { defineConfig } from 'vitest/config';
 

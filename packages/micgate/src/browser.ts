@@ -16,8 +16,8 @@ export const createAudioSession: CreateMicgateSession = (options) => createSessi
 
 function browserDefault(options: MicgateSessionOptions): RecordPermissionAdapter {
   const device = checkDevice(options);
-  const browser = device === undefined ? {} : { deviceId: device };
-  return hasElectronBridge() ? createElectronAdapter({ browser }) : createBrowserAdapter(browser);
+  const selection = device === undefined ? {} : { device };
+  return hasElectronBridge() ? createElectronAdapter(selection) : createBrowserAdapter(selection);
 }
 
 /** The bridge `exposeMicrophoneBridge` puts on the page: three functions under `micgate`. */

@@ -9,7 +9,7 @@ export interface MicgateSessionOptions extends Omit<AudioSessionOptions, 'adapte
    * as a bundle id does on Apple platforms (`micgate grant <appId>`). Ignored in browsers.
    */
   appId?: string;
-  /** Record from this input instead of the default one (a PortAudio id or name on Node, a `deviceId` in browsers). */
+  /** Record from this input instead of the default one (a PortAudio id or name on Node, a `MediaDeviceInfo.deviceId` in browsers). */
   device?: string;
 }
 

@@ -1,5 +1,5 @@
 import { concat, measureTone } from '@micgate/conformance';
-import { FAKE_MICROPHONE, setMicrophonePermission } from '@micgate/browser/test-support/page';
+import { FAKE_MICROPHONE, setMicrophonePermission } from '@micgate/chromium-rig/page';
 import { createAudioSession, type RecordPermission } from 'micgate';
 import { createMockPlatform } from 'micgate/mock';
 import { filter, firstValueFrom, take, toArray } from 'rxjs';
