@@ -2,7 +2,7 @@
 // Shell front of the rig, for .ci/run and the demo:
 //   eval "$(node tooling/audio-rig/cli.js start)"   # prints exports: MICGATE_RIG_DIR, PULSE_SERVER, ALSA_CONFIG_PATH
 //   node tooling/audio-rig/cli.js sine 1000 [0.5]    # needs MICGATE_RIG_DIR (or --dir DIR)
-//   node tooling/audio-rig/cli.js unplug|replug|status
+//   node tooling/audio-rig/cli.js unplug|replug|freeze|thaw|status
 //   node tooling/audio-rig/cli.js stop
 import { attachRig, startRig, stopRig } from './index.js';
 
@@ -39,6 +39,12 @@ try {
     case 'replug':
       await attachRig(needDir()).replug();
       break;
+    case 'freeze':
+      await attachRig(needDir()).freeze();
+      break;
+    case 'thaw':
+      await attachRig(needDir()).thaw();
+      break;
     case 'status':
       console.log(JSON.stringify(await attachRig(needDir()).status()));
       break;
@@ -46,7 +52,7 @@ try {
       await stopRig(needDir());
       break;
     default:
-      console.error('usage: cli.js start [FREQUENCY] | sine HZ [AMPLITUDE] | unplug | replug | status | stop   [--dir DIR]');
+      console.error('usage: cli.js start [FREQUENCY] | sine HZ [AMPLITUDE] | unplug | replug | freeze | thaw | status | stop   [--dir DIR]');
       process.exit(2);
   }
   process.exit(0);

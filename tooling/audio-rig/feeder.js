@@ -108,6 +108,10 @@ function handle(command) {
     }
     case 'status':
       return { ok: true, frequency, amplitude, playing: pacat !== null && connected, writtenSeconds: written / RATE, playedSeconds, restarts, pid: process.pid };
+    case 'reconnect':
+      // After the daemon was frozen (SIGSTOP) the old stream's clock is off: start a fresh one.
+      pacat?.kill('SIGKILL');
+      return { ok: true, restarts };
     case 'quit':
       setImmediate(quit);
       return { ok: true };

@@ -31,6 +31,10 @@ export interface AudioRig {
   unplug(): Promise<void>;
   /** Bring the virtual microphone back as the default source. */
   replug(): Promise<void>;
+  /** Stop the sound server with SIGSTOP: its socket stays, nothing answers (a hung daemon). Always `thaw()` after. */
+  freeze(): Promise<void>;
+  /** Resume a frozen sound server (SIGCONT). */
+  thaw(): Promise<void>;
   /** Capture streams PulseAudio has open on its sources right now. */
   sourceOutputs(): Promise<number>;
   /** Stop the feeder and the daemon and remove the folder. */

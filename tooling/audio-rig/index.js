@@ -116,6 +116,23 @@ export function attachRig(dir) {
       }
       await waitFor(async () => (await sinkInputCount(env)) > 0, 5_000, 'the feeder did not reconnect after replug');
     },
+    /** Stop the sound server (SIGSTOP): it keeps its socket and answers nothing, as a hung daemon does. */
+    async freeze() {
+      signal(state.daemonPid, 'SIGSTOP');
+    },
+    /** Let a frozen sound server go on (SIGCONT); resolves once the feeder plays again on a fresh stream. */
+    async thaw() {
+      signal(state.daemonPid, 'SIGCONT');
+      const before = await ask(socket, { cmd: 'reconnect' });
+      await waitFor(
+        async () => {
+          const now = await ask(socket, { cmd: 'status' });
+          return now.restarts > before.restarts && now.playing && now.playedSeconds > SIGNAL_MARGIN_S;
+        },
+        10_000,
+        'the feeder did not play again after thaw',
+      );
+    },
     async sourceOutputs() {
       const outputs = await pactl(env, ['list', 'short', 'source-outputs']);
       return outputs.split('\n').filter((row) => row.trim() !== '').length;
@@ -133,6 +150,7 @@ export async function stopRig(dir) {
   await ask(join(dir, 'feeder.sock'), { cmd: 'quit' }).catch(() => {});
   for (const pid of [state.feederPid, state.daemonPid]) {
     if (!pid) continue;
+    signal(pid, 'SIGCONT'); // a frozen daemon would not act on SIGTERM
     signal(pid, 'SIGTERM');
     const gone = await waitFor(async () => !alive(pid), 3_000, '').then(() => true, () => false);
     if (!gone) signal(pid, 'SIGKILL');

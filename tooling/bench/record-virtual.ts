@@ -8,7 +8,11 @@ import { type AudioFrame, createAudioSession } from '@micgate/core';
 import { createMockPlatform, fromSamples, type MockSignal, VirtualClock } from '@micgate/mock';
 import { firstValueFrom } from 'rxjs';
 
-const { values } = parseArgs({ options: { seconds: { type: 'string', default: '60' }, rounds: { type: 'string', default: '3' } } });
+const { values } = parseArgs({
+  // `pnpm bench -- --seconds 30` hands the `--` on to the script.
+  args: process.argv.slice(2).filter((arg) => arg !== '--'),
+  options: { seconds: { type: 'string', default: '60' }, rounds: { type: 'string', default: '3' } },
+});
 const seconds = Number(values.seconds);
 const rounds = Number(values.rounds);
 if (!(seconds > 0) || !Number.isInteger(rounds) || rounds < 1) throw new Error('usage: --seconds N (> 0) --rounds N (≥ 1)');

@@ -11,7 +11,8 @@ export function libraryBuild(entry = ['src/index.ts'], extra = {}) {
     format: 'esm',
     platform: 'neutral',
     target: 'es2022',
-    dts: true,
+    // Declaration maps ship beside the .d.ts files (and src/ ships), so go-to-definition reaches the source.
+    dts: { sourcemap: true },
     sourcemap: true,
     clean: true,
     ...extra,

@@ -17,6 +17,6 @@ fi
 
 out=${MICGATE_DEMO_OUT:-micgate-demo.wav}
 status=0
-node apps/cli-recorder/dist/main.js "$out" --seconds 5 --app-id micgate-demo "$@" || status=$?
-say "the answer is remembered (see: npm run micgate -- list); to be asked again: npm run micgate -- reset micgate-demo"
+# The recorder prints the one command to change the decision, runnable here (npm run micgate -- …).
+node apps/cli-recorder/dist/main.js "$out" --seconds 5 --app-id micgate-demo --force "$@" || status=$?
 exit "$status"

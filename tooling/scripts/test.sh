@@ -7,11 +7,30 @@ source tooling/scripts/setup.sh
 
 started=$SECONDS
 pnpm exec biome lint --error-on-warnings tooling
+pnpm exec knip --no-progress   # dead files, exports and dependencies (knip.json)
 pnpm exec turbo run build typecheck lint check:package --output-logs=errors-only
 # Audio and browser tests measure real time: one package at a time keeps the 2-core machines honest.
 mkdir -p test-results
 FORCE_COLOR=0 pnpm exec turbo run test --concurrency=1 --output-logs=full 2>&1 | tee test-results/test.log
-# The suite must notice when any rule is broken in core: break each one and expect a failure.
-node tooling/scripts/mutation-check.mjs
+# The suite must notice when any rule R1–R14 is broken: break each one and expect a failure.
+node tooling/scripts/mutation-rules.mjs
+
+# ---- packed tarballs, other runtimes, API reference, publish dry run (tooling/pack-test, tooling/runtimes) ----
+# Every published package packed and installed with npm into a fresh project outside the
+# workspace: types (nodenext, bundler), a recording from the rig, the conformance suite in Node
+# and Chromium, publint/attw on the tarballs. Then, in that project, the Node adapter on Bun and
+# Deno (pinned, from the npm registry). Each prints its time per step.
+packed="$(mktemp -d)"
+trap 'rm -rf "$packed"' EXIT
+node tooling/pack-test/run.mjs --project "$packed"
+node tooling/runtimes/run.mjs --project "$packed/app"
+# The API reference from the types (TypeDoc, warnings are errors) and what a release would publish.
+step_started=$SECONDS
+pnpm docs:api
+echo "micgate: API reference built in $((SECONDS - step_started)) s"
+step_started=$SECONDS
+pnpm release:dry-run 2>&1 | grep "^+ "   # the packages and versions a release would publish
+echo "micgate: publish dry run in $((SECONDS - step_started)) s"
+# ---- end of packed tarballs, other runtimes, API reference, publish dry run ----
 echo "micgate: all checks passed in $((SECONDS - started)) s"
 node tooling/scripts/summarize-tests.mjs test-results/test.log

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { FORMAT_LIMITS } from '@micgate/core';
+import { FORMAT_LIMITS, MicgateError, WAV_MAX_DATA_BYTES } from '@micgate/core';
 import { isAppId } from '@micgate/node';
 
 export const DEFAULT_APP_ID = 'micgate-record';
@@ -11,17 +11,23 @@ export interface RecorderOptions {
   channels: number;
   device: string | number | undefined;
   appId: string;
+  /** Replace an existing output file. */
+  force: boolean;
 }
 
 export type ParsedArgs = { help: true } | { help: false; options: RecorderOptions };
 
 /** A command-line mistake; the message names the flag. */
-export class UsageError extends Error {}
+export class UsageError extends MicgateError {
+  constructor(message: string) {
+    super('ERR_MICGATE_USAGE', message);
+  }
+}
 
 export const USAGE = `micgate-record: record the microphone to a WAV file, asking for permission first
 
 Usage:
-  micgate-record OUT.wav [--seconds 10] [--device NAME] [--rate 48000] [--channels 1] [--app-id ID]
+  micgate-record OUT.wav [--seconds 10] [--device NAME] [--rate 48000] [--channels 1] [--app-id ID] [--force]
 
 Options:
   -s, --seconds N     how long to record (default 10); Ctrl-C stops early and keeps a valid file
@@ -29,23 +35,23 @@ Options:
   -r, --rate HZ       sample rate, ${FORMAT_LIMITS.sampleRate.min}–${FORMAT_LIMITS.sampleRate.max} (default 48000)
   -c, --channels N    channels, ${FORMAT_LIMITS.channels.min}–${FORMAT_LIMITS.channels.max} (default 1)
       --app-id ID     the app id the decision is remembered under (default ${DEFAULT_APP_ID})
+  -f, --force         replace OUT.wav if it exists (without it, an existing file is never touched)
   -h, --help          show this help
 
 The first run asks on the terminal whether micgate-record may use the microphone; the answer
-is remembered. Change it with \`micgate grant ${DEFAULT_APP_ID}\`, \`micgate deny ${DEFAULT_APP_ID}\`
-or \`micgate reset ${DEFAULT_APP_ID}\`. Without permission the file is silence.
+is remembered. Change it with the micgate command: grant, deny or reset ${DEFAULT_APP_ID}
+(\`npm run micgate -- grant ${DEFAULT_APP_ID}\` in the micgate repository, \`npx micgate grant ${DEFAULT_APP_ID}\`
+in a project). Without permission the file is silence.
 
-Exit status: 0 recorded, 1 failed, 2 bad usage, 3 no usable input device,
+Exit status: 0 recorded, 1 failed, 2 bad usage or an output file it may not write, 3 no usable input device,
 4 permission denied or not given (denied: the file is silence), 5 no terminal to ask on,
 130 stopped with Ctrl-C (the file is kept and valid).
 `;
 
-const WAV_MAX_DATA_BYTES = 0xffff_ffff - 36;
-
 export function parseRecorderArgs(argv: readonly string[]): ParsedArgs {
   let parsed: ReturnType<typeof parse>;
   try {
-    parsed = parse(argv);
+    parsed = parse(joinNegativeValues(argv));
   } catch (error) {
     throw new UsageError(describeParseError(error));
   }
@@ -56,7 +62,7 @@ export function parseRecorderArgs(argv: readonly string[]): ParsedArgs {
   if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}: give one output file`);
 
   const seconds = numberFlag('--seconds', values.seconds, 10);
-  if (!(seconds > 0)) throw new UsageError(`--seconds must be a number above 0; got ${JSON.stringify(values.seconds)}`);
+  if (!(seconds > 0)) throw new UsageError(`--seconds is how long to record, so it must be above 0; got ${values.seconds}`);
   const sampleRate = integerFlag('--rate', values.rate, 48_000, FORMAT_LIMITS.sampleRate);
   const channels = integerFlag('--channels', values.channels, 1, FORMAT_LIMITS.channels);
   const maxSeconds = Math.floor(WAV_MAX_DATA_BYTES / (sampleRate * channels * 2));
@@ -72,7 +78,7 @@ export function parseRecorderArgs(argv: readonly string[]): ParsedArgs {
     if (values.device.trim() === '') throw new UsageError('--device must name a device (an index or part of its name)');
     device = /^\d+$/.test(values.device) ? Number(values.device) : values.device;
   }
-  return { help: false, options: { output, seconds, sampleRate, channels, device, appId } };
+  return { help: false, options: { output, seconds, sampleRate, channels, device, appId, force: values.force === true } };
 }
 
 function parse(argv: readonly string[]) {
@@ -86,9 +92,26 @@ function parse(argv: readonly string[]) {
       rate: { type: 'string', short: 'r' },
       channels: { type: 'string', short: 'c' },
       'app-id': { type: 'string' },
+      force: { type: 'boolean', short: 'f' },
       help: { type: 'boolean', short: 'h' },
     },
   });
+}
+
+const VALUE_FLAGS = new Set(['--seconds', '-s', '--rate', '-r', '--channels', '-c']);
+
+/** parseArgs takes `-1` after `--seconds` for an option: pass it as `--seconds=-1`, so the value is judged. */
+function joinNegativeValues(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const next = argv[i + 1];
+    if (VALUE_FLAGS.has(arg) && next !== undefined && /^-\d|^-\.\d|^-Infinity$/.test(next)) {
+      out.push(arg.startsWith('--') ? `${arg}=${next}` : `${arg}${next}`);
+      i++;
+    } else out.push(arg);
+  }
+  return out;
 }
 
 function numberFlag(flag: string, text: string | undefined, fallback: number): number {

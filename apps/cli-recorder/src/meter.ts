@@ -9,16 +9,34 @@ export interface MeterState {
   silenceReason: string | undefined;
 }
 
-/** One line for a terminal: `● REC 00:03.2 / 00:10.0  [######----]  -12.3 dBFS`. */
-export function meterLine(state: MeterState, width = 30): string {
-  const time = `${clock(state.elapsedSeconds)} / ${clock(state.totalSeconds)}`;
-  if (state.silenceReason !== undefined) return `● REC ${time}  ${levelBar(Number.NEGATIVE_INFINITY, width)}  silence: ${state.silenceReason}`;
-  return `● REC ${time}  ${levelBar(state.dbfs, width)}  ${formatDb(state.dbfs)}`;
+const MAX_BAR = 30;
+const MIN_BAR = 8;
+
+/**
+ * One line for a terminal of `columns` columns: `● REC 00:03.2 / 00:10.0  [######----]  -12.3 dBFS`.
+ * It is at most `columns - 1` characters long, so it never wraps (nor leaves the cursor in the last
+ * column, where terminals differ): the bar shrinks first, then goes, then the total, then the end.
+ */
+export function meterLine(state: MeterState, columns = 80): string {
+  const room = Math.max(1, columns - 1);
+  const elapsed = clock(state.elapsedSeconds);
+  const times = [`${elapsed} / ${clock(state.totalSeconds)}`, elapsed];
+  const tail = state.silenceReason !== undefined ? `silence: ${state.silenceReason}` : formatDb(state.dbfs);
+  const level = state.silenceReason !== undefined ? Number.NEGATIVE_INFINITY : state.dbfs;
+  for (const time of times) {
+    const fixed = `● REC ${time}  `.length + `  ${tail}`.length + 2; // 2: the bar's brackets
+    const bar = Math.min(MAX_BAR, room - fixed);
+    if (bar >= MIN_BAR) return `● REC ${time}  ${levelBar(level, bar)}  ${tail}`;
+    const bare = `● REC ${time}  ${tail}`;
+    if (bare.length <= room) return bare;
+  }
+  const shortest = `● ${elapsed} ${tail}`;
+  return shortest.length <= room ? shortest : `${shortest.slice(0, room - 1)}…`;
 }
 
 /** A plain progress line for logs (stderr not a terminal), one a second. */
 export function progressLine(state: MeterState): string {
-  const level = state.silenceReason !== undefined ? `silence (${state.silenceReason})` : formatDb(state.dbfs);
+  const level = state.silenceReason !== undefined ? `silence: ${state.silenceReason}` : formatDb(state.dbfs);
   return `recording ${state.elapsedSeconds.toFixed(1)} s of ${state.totalSeconds.toFixed(1)} s, ${(state.totalSeconds - state.elapsedSeconds).toFixed(1)} s left, level ${level}`;
 }
 

@@ -5,57 +5,55 @@ import {
   DeviceBusyError,
   DeviceLostError,
   DeviceNotFoundError,
-  MicgateError,
   measureLevel,
   PromptUnavailableError,
+  WavWriteError,
 } from '@micgate/core';
 import { type CaptureLoss, createNodeAdapter, type NodeAdapter } from '@micgate/node';
+import { type Advice, adviceIn, adviceStyleFor } from './advice.js';
 import { parseRecorderArgs, type RecorderOptions, USAGE, UsageError } from './args.js';
-import {
-  deniedMessage,
-  deviceListing,
-  dismissedMessage,
-  formatSeconds,
-  noInputDeviceMessage,
-  promptUnavailableMessage,
-} from './messages.js';
-import { formatDb, type MeterState, meterLine, progressLine } from './meter.js';
-import { WavFileWriter } from './wav-file.js';
+import { deniedMessage, formatSeconds, notWavWarning } from './messages.js';
+import { type MeterState, meterLine, progressLine } from './meter.js';
+import { type Ending, type Outcome, reportOutcome, type TakeSummary } from './outcome.js';
+import { checkOutputPath } from './output-path.js';
+import { openWavFile } from './wav-file.js';
 
-export const EXIT = {
-  ok: 0,
-  failed: 1,
-  usage: 2,
-  device: 3,
-  notAllowed: 4,
-  cannotAsk: 5,
-  interrupted: 130,
-} as const;
 
 export const USAGE_DESCRIPTION = 'micgate-record saves what the microphone hears to the WAV file you named.';
 
 export interface RecorderIo {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
-  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean; columns?: number; on?(event: 'resize', listener: () => void): unknown; off?(event: 'resize', listener: () => void): unknown };
   /** Subscribe to Ctrl-C (and SIGTERM); returns the unsubscribe. */
   onInterrupt(handler: () => void): () => void;
+  /** Where advice commands must run; default process.cwd(). */
+  cwd?: string;
 }
 
 /** micgate-record; resolves with the exit status. */
 export async function runRecorder(argv: readonly string[], io: RecorderIo): Promise<number> {
+  const advice = adviceIn(adviceStyleFor(io.cwd ?? process.cwd()));
+  const outcome = await run(argv, io, advice);
+  const report = reportOutcome(outcome, advice);
+  if (report.stdout) io.stdout.write(report.stdout);
+  if (report.stderr) io.stderr.write(report.stderr);
+  return report.status;
+}
+
+async function run(argv: readonly string[], io: RecorderIo, advice: Advice): Promise<Outcome> {
   let options: RecorderOptions;
   try {
     const parsed = parseRecorderArgs(argv);
-    if (parsed.help) {
-      io.stdout.write(USAGE);
-      return EXIT.ok;
-    }
+    if (parsed.help) return { kind: 'help', usage: USAGE };
     options = parsed.options;
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    io.stderr.write(`micgate-record: ${error.message}\nRun \`micgate-record --help\` for usage.\n`);
-    return EXIT.usage;
+    return { kind: 'usage', message: error.message };
   }
+  // Before the microphone is asked for: a question answered for nothing is a bad first run.
+  const check = checkOutputPath(options.output, options.force);
+  if (!check.ok) return { kind: 'output-refused', path: options.output, problem: check.problem };
+  if (check.warning === 'not-wav') io.stderr.write(notWavWarning(options.output));
 
   const losses = new InputLossTally();
   const adapter = createNodeAdapter({
@@ -66,10 +64,9 @@ export async function runRecorder(argv: readonly string[], io: RecorderIo): Prom
   });
   const session = createAudioSession({ adapter, usageDescription: USAGE_DESCRIPTION });
   try {
-    return await askThenRecord(options, adapter, session, io, losses);
+    return await askThenRecord(options, adapter, session, io, losses, advice);
   } catch (error) {
-    io.stderr.write(`micgate-record: ${describeError(error)}\n`);
-    return EXIT.failed;
+    return { kind: 'failed', error };
   } finally {
     session.close();
     adapter.close();
@@ -82,67 +79,78 @@ async function askThenRecord(
   session: AudioSession,
   io: RecorderIo,
   losses: InputLossTally,
-): Promise<number> {
+  advice: Advice,
+): Promise<Outcome> {
   const { appId, output, seconds } = options;
   let granted: boolean;
   try {
     granted = await session.requestRecordPermission();
   } catch (error) {
     if (!(error instanceof PromptUnavailableError)) throw error;
-    io.stderr.write(promptUnavailableMessage(appId));
-    return EXIT.cannotAsk;
+    return { kind: 'cannot-ask', appId };
   }
-  if (!granted && session.recordPermission === 'undetermined') {
-    io.stderr.write(dismissedMessage(appId));
-    return EXIT.notAllowed;
-  }
+  if (!granted && session.recordPermission === 'undetermined') return { kind: 'dismissed', appId };
   if (granted) {
     const devices = await adapter.devices();
-    if (devices.length === 0) {
-      io.stderr.write(noInputDeviceMessage());
-      return EXIT.device;
-    }
+    if (devices.length === 0) return { kind: 'no-input-device' };
   } else {
-    io.stderr.write(deniedMessage(appId, output, seconds));
+    io.stderr.write(deniedMessage(appId, output, seconds, advice));
   }
   return record(options, adapter, session, io, losses);
 }
 
-type Ending = { kind: 'done' } | { kind: 'interrupted' } | { kind: 'error'; error: unknown };
-
-async function record(
-  options: RecorderOptions,
-  adapter: NodeAdapter,
-  session: AudioSession,
-  io: RecorderIo,
-  losses: InputLossTally,
-): Promise<number> {
+async function record(options: RecorderOptions, adapter: NodeAdapter, session: AudioSession, io: RecorderIo, losses: InputLossTally): Promise<Outcome> {
   const { output, seconds, sampleRate, channels, appId } = options;
   const totalFrames = Math.max(1, Math.round(seconds * sampleRate));
-  // ~20 ms buffers: a lively meter and little to lose on Ctrl-C.
+  // ~20 ms buffers: a lively meter, and a kill -9 loses at most one of them.
   const framesPerBuffer = Math.max(16, Math.round(sampleRate / 50));
-  const writer = new WavFileWriter(output, { sampleRate, channels });
-  let written = 0;
-  let deviceFrames = 0;
+  const file = openWavFile(output, { sampleRate, channels }, { force: options.force });
+  const take: TakeSummary = {
+    output,
+    appId,
+    sampleRate,
+    channels,
+    frames: 0,
+    deviceFrames: 0,
+    startupFrames: 0,
+    accessOffFrames: 0,
+    peak: 0,
+    lostFrames: 0,
+    overflows: 0,
+  };
   let loudestDb = Number.NEGATIVE_INFINITY; // since the last meter update
-  let peak = 0;
   let lastGated = true;
   const state = (): MeterState => ({
-    elapsedSeconds: written / sampleRate,
+    elapsedSeconds: take.frames / sampleRate,
     totalSeconds: totalFrames / sampleRate,
     dbfs: loudestDb,
     silenceReason: lastGated ? silenceReason(session) : undefined,
   });
 
   const interactive = io.stderr.isTTY === true;
-  io.stderr.write(`Recording ${formatSeconds(seconds)} to ${output} (${sampleRate} Hz, ${channels} channel${channels === 1 ? '' : 's'}). Ctrl-C stops early.\n`);
+  io.stderr.write(`Recording ${formatSeconds(seconds)} to ${output}: ${sampleRate} Hz, ${channels} channel${channels === 1 ? '' : 's'}. Ctrl-C stops early.\n`);
+  let drawn = 0; // length of the meter line on screen
+  const draw = () => {
+    const line = meterLine(state(), terminalColumns(io));
+    drawn = line.length;
+    io.stderr.write(`\r\u001b[2K${line}`);
+  };
   const meter = setInterval(
     () => {
-      io.stderr.write(interactive ? `\r\u001b[2K${meterLine(state())}` : `${progressLine(state())}\n`);
+      if (interactive) draw();
+      else io.stderr.write(`${progressLine(state())}\n`);
       loudestDb = Number.NEGATIVE_INFINITY;
     },
     interactive ? 100 : 1000,
   );
+  // Terminals that reflow (tmux, VTE, iTerm2, Windows Terminal) wrap the old line when the window
+  // narrows: go back to the row it starts on and clear down before drawing the narrower one.
+  const onResize = () => {
+    const rows = Math.ceil(drawn / Math.max(1, terminalColumns(io)));
+    io.stderr.write(`\r${rows > 1 ? `\u001b[${rows - 1}A` : ''}\u001b[J`);
+    draw();
+  };
+  if (interactive) io.stderr.on?.('resize', onResize);
 
   const ending = await new Promise<Ending>((resolve) => {
     let settled = false;
@@ -158,77 +166,54 @@ async function record(
     subscription = session.record({ sampleRate, channels, framesPerBuffer }).subscribe({
       next: (frame) => {
         if (settled) return;
-        const take = Math.min(frame.frames, totalFrames - written);
-        const samples = take === frame.frames ? frame.samples : frame.samples.subarray(0, take * channels);
+        const count = Math.min(frame.frames, totalFrames - take.frames);
+        const samples = count === frame.frames ? frame.samples : frame.samples.subarray(0, count * channels);
         try {
-          writer.append(samples);
+          file.append(samples);
         } catch (error) {
-          // A full disk or a vanished file: stop and keep what was written, with a true header.
-          end({ kind: 'error', error });
+          // A full disk or a vanished file: stop; the writer kept whole frames and a true header.
+          take.frames = file.frames;
+          end({ kind: error instanceof WavWriteError ? 'write-failed' : 'failed', error });
           return;
         }
-        written += take;
+        take.frames += count;
         lastGated = frame.gated;
         if (!frame.gated) {
-          deviceFrames += take;
+          take.deviceFrames += count;
           const level = measureLevel(samples);
           loudestDb = Math.max(loudestDb, level.dbfs);
-          peak = Math.max(peak, level.peak);
-        }
-        if (written >= totalFrames) end({ kind: 'done' });
+          take.peak = Math.max(take.peak, level.peak);
+        } else if (session.recordPermission === 'granted' && take.deviceFrames === 0) take.startupFrames += count;
+        else if (session.recordPermission !== 'granted') take.accessOffFrames += count;
+        if (take.frames >= totalFrames) end({ kind: 'done' });
       },
-      error: (error: unknown) => end({ kind: 'error', error }),
+      error: (error: unknown) => end({ kind: 'failed', error }),
       complete: () => end({ kind: 'done' }),
     });
     if (settled) subscription.unsubscribe();
   });
   clearInterval(meter);
+  if (interactive) io.stderr.off?.('resize', onResize);
   try {
-    writer.finish();
+    file.close();
   } catch (error) {
-    io.stderr.write(`micgate-record: could not finish ${output}: ${describeError(error)}\n`);
-    return EXIT.failed;
+    return { kind: 'recorded', take, ending: { kind: 'write-failed', error }, permission: session.recordPermission };
   }
   if (interactive) io.stderr.write('\r\u001b[2K');
-  if (losses.frames > 0 || losses.overflows > 0) {
-    io.stderr.write(
-      `Warning: ${formatSeconds(losses.frames / sampleRate)} of input (${losses.frames} frames) was lost because the program fell behind, and the device reported ${losses.overflows} overflow(s).\n`,
-    );
-  }
+  take.lostFrames = losses.frames;
+  take.overflows = losses.overflows;
 
-  const recorded = formatSeconds(written / sampleRate);
-  const silent = formatSeconds((written - deviceFrames) / sampleRate);
-  const summary = `${output}: ${recorded} at ${sampleRate} Hz, ${channels} channel${channels === 1 ? '' : 's'}, 16-bit PCM`;
-
-  if (ending.kind === 'error') {
+  let finalEnding = ending;
+  if (ending.kind === 'failed') {
     const { error } = ending;
     if (error instanceof DeviceNotFoundError || error instanceof DeviceBusyError) {
-      if (deviceFrames === 0) unlinkSync(output);
-      io.stderr.write(`micgate-record: ${error.message}\n`);
-      if (error instanceof DeviceNotFoundError) io.stderr.write(deviceListing(await adapter.devices().catch(() => [])));
-      io.stderr.write(deviceFrames === 0 ? 'No file was written.\n' : `Saved what was recorded: ${summary}.\n`);
-      return EXIT.device;
-    }
-    if (error instanceof DeviceLostError) {
-      io.stderr.write(`micgate-record: the input device went away after ${recorded} (${error.message}).\nSaved what was recorded: ${summary}.\n`);
-      return EXIT.device;
-    }
-    io.stderr.write(`micgate-record: ${describeError(error)}\nSaved what was recorded: ${summary}.\n`);
-    return EXIT.failed;
+      const fileKept = take.deviceFrames > 0;
+      if (!fileKept) unlinkSync(output);
+      const devices = error instanceof DeviceNotFoundError ? await adapter.devices().catch(() => []) : undefined;
+      finalEnding = { kind: 'device-unavailable', error, fileKept, ...(devices ? { devices } : {}) };
+    } else if (error instanceof DeviceLostError) finalEnding = { kind: 'device-lost', error };
   }
-  if (ending.kind === 'interrupted') {
-    io.stderr.write(`Stopped after ${recorded}. Saved ${summary} (a complete WAV file).\n`);
-    return EXIT.interrupted;
-  }
-  if (deviceFrames === 0) {
-    io.stderr.write(
-      `Saved ${summary}: all silence, because “${appId}” may not use the microphone.\nTo record sound, allow it with \`micgate grant ${appId}\` and run this again.\n`,
-    );
-    return EXIT.notAllowed;
-  }
-  const gap = written > deviceFrames ? ` (${silent} of it is silence: before the microphone started or while access was off)` : '';
-  io.stderr.write(`Saved ${summary}, peak ${formatDb(20 * Math.log10(peak || Number.MIN_VALUE))}${gap}.\n`);
-  return EXIT.ok;
+  return { kind: 'recorded', take, ending: finalEnding, permission: session.recordPermission };
 }
 
 function silenceReason(session: AudioSession): string {
@@ -236,16 +221,10 @@ function silenceReason(session: AudioSession): string {
     case 'granted':
       return 'starting the microphone';
     case 'denied':
-      return `permission denied`;
+      return 'permission denied';
     default:
       return 'not allowed yet';
   }
-}
-
-function describeError(error: unknown): string {
-  if (error instanceof MicgateError) return `${error.message} (${error.code})`;
-  if (error instanceof Error) return error.message;
-  return String(error);
 }
 
 /** Input lost during the recording, summed over every time the device was opened. */
@@ -262,4 +241,9 @@ class InputLossTally {
     this.overflows += loss.inputOverflows - this.current.inputOverflows;
     this.current = { ...loss };
   }
+}
+
+/** A pseudo-terminal with no size set (`script` without a window) reports 0 columns: assume 80. */
+function terminalColumns(io: RecorderIo): number {
+  return io.stderr.columns || 80;
 }

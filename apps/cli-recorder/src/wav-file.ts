@@ -1,46 +1,49 @@
-import { closeSync, openSync, writeSync } from 'node:fs';
-import { encodeWavSamples, type WavFormat, wavHeader } from '@micgate/core';
+import { closeSync, ftruncateSync, openSync, writeSync } from 'node:fs';
+import { createWavWriter, type WavFormat, type WavWriter } from '@micgate/core';
 
-const HEADER_REFRESH_MS = 1000;
+export interface WavFile extends WavWriter {
+  readonly path: string;
+  /** Close the file; the header is already current (core's writer patches it after every append). */
+  close(): void;
+}
 
 /**
- * A WAV file written as the audio arrives. The header is rewritten about once a second and on
- * `finish()`, so a file cut short (Ctrl-C, a crash) still opens in players with what it holds.
+ * A WAV file streamed to disk with core's writer. `writeSync` may write fewer bytes than asked
+ * (a full disk, `ulimit -f`): the writer then keeps whole frames and a header that counts them.
+ * Without `force` an existing file is never replaced (`wx`), even one created after the check.
  */
-export class WavFileWriter {
-  readonly path: string;
-  private readonly format: WavFormat;
-  private fd: number | undefined;
-  private dataBytes = 0;
-  private headerWrittenAt = Date.now();
-
-  constructor(path: string, format: WavFormat) {
-    this.path = path;
-    this.format = format;
-    this.fd = openSync(path, 'w', 0o644);
-    writeSync(this.fd, wavHeader(format, 0), 0, undefined, 0);
+export function openWavFile(path: string, format: WavFormat, options: { force: boolean }): WavFile {
+  const fd = openSync(path, options.force ? 'w' : 'wx', 0o644);
+  let open = true;
+  let writer: WavWriter;
+  try {
+    writer = createWavWriter(
+      {
+        write: (bytes, position) => writeSync(fd, bytes, 0, bytes.length, position),
+        truncate: (length) => ftruncateSync(fd, length),
+      },
+      format,
+    );
+  } catch (error) {
+    closeSync(fd);
+    throw error;
   }
-
-  /** Append interleaved samples (pcm16). */
-  append(samples: Float32Array): void {
-    if (this.fd === undefined) return;
-    const bytes = encodeWavSamples(samples, 'pcm16');
-    writeSync(this.fd, bytes, 0, bytes.length, 44 + this.dataBytes);
-    this.dataBytes += bytes.length;
-    if (Date.now() - this.headerWrittenAt >= HEADER_REFRESH_MS) this.writeHeader();
-  }
-
-  /** Write the final header and close; safe to call twice. */
-  finish(): void {
-    if (this.fd === undefined) return;
-    this.writeHeader();
-    closeSync(this.fd);
-    this.fd = undefined;
-  }
-
-  private writeHeader(): void {
-    if (this.fd === undefined) return;
-    writeSync(this.fd, wavHeader(this.format, this.dataBytes), 0, 44, 0);
-    this.headerWrittenAt = Date.now();
-  }
+  return {
+    path,
+    maxDataBytes: writer.maxDataBytes,
+    get dataBytes() {
+      return writer.dataBytes;
+    },
+    get frames() {
+      return writer.frames;
+    },
+    append: (samples) => writer.append(samples),
+    finish: () => writer.finish(),
+    close() {
+      writer.finish();
+      if (!open) return;
+      open = false;
+      closeSync(fd);
+    },
+  };
 }

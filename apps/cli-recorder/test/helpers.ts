@@ -7,6 +7,7 @@ import { channelOf, measureTone } from '@micgate/test-utils';
 
 const appDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const recorderBin = join(appDir, 'dist', 'main.js');
+export const repoRoot = join(appDir, '..', '..');
 export const micgateBin = join(appDir, '..', '..', 'packages', 'node', 'dist', 'cli.js');
 
 export interface Finished {
@@ -40,8 +41,9 @@ export function finished(child: ChildProcess, timeoutMs = 25_000): Promise<Finis
   });
 }
 
-export function spawnNode(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
-  return spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+/** `cwd` decides the advice printed: a folder without a package.json gives `npx micgate …`. */
+export function spawnNode(args: string[], env: NodeJS.ProcessEnv, cwd = env.HOME): ChildProcess {
+  return spawn(process.execPath, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 /**

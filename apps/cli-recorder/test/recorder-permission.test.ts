@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ALSA_CONFIG } from '@micgate/audio-rig';
 import { decodeWav } from '@micgate/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { finished, micgateBin, recorderBin, spawnNode, tempDir } from './helpers.js';
+import { finished, micgateBin, recorderBin, repoRoot, spawnNode, tempDir } from './helpers.js';
 
 let dir: { path: string; remove: () => Promise<void> };
 let env: NodeJS.ProcessEnv;
@@ -29,7 +29,7 @@ describe('micgate-record without a microphone', () => {
     const result = await run(recorderBin, out, '--seconds', '0.2');
     expect(result.code).toBe(5);
     expect(result.stderr).toMatch(/cannot ask: there is no\s+terminal/);
-    expect(result.stderr).toContain('micgate grant micgate-record');
+    expect(result.stderr).toContain('npx micgate grant micgate-record');
     expect(existsSync(out)).toBe(false);
   });
 
@@ -40,8 +40,8 @@ describe('micgate-record without a microphone', () => {
     const result = await run(recorderBin, out, '--seconds', '0.5', '--rate', '16000', '--channels', '2');
     const elapsed = Date.now() - started;
     expect(result.code).toBe(4);
-    expect(result.stderr).toMatch(/Microphone access for “micgate-record” is denied, so .*denied\.wav will hold 0\.5 s of silence \(every sample is 0\)/);
-    expect(result.stderr).toContain('micgate grant micgate-record');
+    expect(result.stderr).toMatch(/Microphone access for “micgate-record” is denied, so .*denied\.wav will hold 0\.5 s of silence: every sample is 0/);
+    expect(result.stderr).toContain('npx micgate grant micgate-record');
     expect(result.stderr).toMatch(/all silence, because “micgate-record” may not use the microphone/);
     const wav = decodeWav(new Uint8Array(await readFile(out)));
     expect(wav).toMatchObject({ sampleRate: 16_000, channels: 2, sampleFormat: 'pcm16', frames: 8000 });
@@ -54,7 +54,7 @@ describe('micgate-record without a microphone', () => {
     expect((await run(micgateBin, 'deny', 'com.example.rec')).code).toBe(0);
     const result = await run(recorderBin, join(dir.path, 'x.wav'), '--seconds', '0.1', '--app-id', 'com.example.rec');
     expect(result.code).toBe(4);
-    expect(result.stderr).toContain('micgate grant com.example.rec');
+    expect(result.stderr).toContain('`npx micgate grant com.example.rec`');
   });
 
   it('when granted on a machine with no input device, says so and how to try the virtual microphone, status 3', async () => {
@@ -67,10 +67,26 @@ describe('micgate-record without a microphone', () => {
     expect(existsSync(out)).toBe(false);
   });
 
-  it('reports a file it cannot create, status 1', async () => {
+  it('warns about an output name that is not .wav, and still writes a WAV', async () => {
     expect((await run(micgateBin, 'deny', 'micgate-record')).code).toBe(0);
-    const result = await run(recorderBin, join(dir.path, 'missing-folder', 'out.wav'), '--seconds', '0.1');
-    expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^micgate-record: .*ENOENT/m);
+    const out = join(dir.path, 'take.mp3');
+    const result = await run(recorderBin, out, '--seconds', '0.1');
+    expect(result.stderr).toContain(`Warning: ${out} does not end in .wav; it will hold WAV audio all the same.`);
+    expect(decodeWav(new Uint8Array(await readFile(out))).frames).toBe(4_800);
+  });
+
+  it('--force replaces an existing file', async () => {
+    expect((await run(micgateBin, 'deny', 'micgate-record')).code).toBe(0);
+    const out = join(dir.path, 'again.wav');
+    await writeFile(out, 'old');
+    const result = await run(recorderBin, out, '--seconds', '0.1', '--force');
+    expect(result.code).toBe(4);
+    expect(decodeWav(new Uint8Array(await readFile(out))).frames).toBe(4_800);
+  });
+
+  it('in the micgate repository, advises the command that runs there: npm run micgate -- …', async () => {
+    const result = await finished(spawnNode([recorderBin, join(dir.path, 'x.wav'), '--seconds', '0.1'], env, repoRoot));
+    expect(result.code).toBe(5);
+    expect(result.stderr).toContain('  npm run micgate -- grant micgate-record     to record from the microphone');
   });
 });

@@ -79,7 +79,7 @@ describe.skipIf(!hasPulseAudio)('micgate-record on the virtual microphone', () =
     child.kill('SIGINT');
     const result = await done;
     expect(result.code).toBe(130);
-    expect(result.stderr).toMatch(/Stopped after [\d.]+ s\. Saved .*interrupted\.wav: [\d.]+ s at 48000 Hz, 1 channel, 16-bit PCM \(a complete WAV file\)/);
+    expect(result.stderr).toMatch(/Stopped after [\d.]+ s\. Saved .*interrupted\.wav: [\d.]+ s at 48000 Hz, 1 channel, 16-bit PCM, a complete WAV file/);
     const bytes = new Uint8Array(await readFile(out));
     const wav = decodeWav(bytes);
     // The header's sizes match what is in the file.
@@ -112,7 +112,7 @@ describe.skipIf(!hasPulseAudio)('micgate-record on the virtual microphone', () =
     const result = await finished(spawnNode([recorderBin, out, '--seconds', '1', '--device', 'no-such-microphone'], env));
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(/no-such-microphone/);
-    expect(result.stderr).toMatch(/Input devices \(use --device/);
+    expect(result.stderr).toMatch(/Input devices; use --device/);
     expect(result.stderr).toContain('No file was written.');
   });
 });

@@ -6,7 +6,10 @@ import { chromium } from 'playwright';
 import { createServer, defaultClientConditions } from 'vite';
 import { chromiumLaunchOptions, fakeMicrophoneWavPath, setMicrophonePermission, writeFakeMicrophoneWav } from '@micgate/chromium-rig';
 
-const durationArg = process.argv.find((arg) => arg.startsWith('--duration='));
+// `--seconds N` as well, the option every micgate benchmark takes (`pnpm bench -- --seconds 30`).
+const secondsAt = process.argv.indexOf('--seconds');
+const durationArg =
+  secondsAt > 0 ? `--duration=${process.argv[secondsAt + 1]}` : process.argv.find((arg) => arg.startsWith('--duration='));
 const seconds = durationArg ? Number(durationArg.slice('--duration='.length)) : 60;
 if (!Number.isFinite(seconds) || seconds <= 0) {
   console.error(`--duration must be a positive number of seconds; got ${durationArg}`);

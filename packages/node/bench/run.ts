@@ -6,7 +6,10 @@
 //   naudiodon    — if it builds here
 // and the delay from the grant to the first device sample.
 //
-//   node --import tsx bench/run.ts [--seconds 60] [--rate 48000] [--channels 2] [--frames 480] [--grant-runs 5]
+// With --scale, then the C loop and openCapture() at 1, 2 and 8 channels × 16, 48 and 192 kHz
+// (10 ms buffers), each pair side by side.
+//
+//   node --import tsx bench/run.ts [--seconds 60] [--rate 48000] [--channels 2] [--frames 480] [--grant-runs 5] [--scale] [--only-scale]
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -19,12 +22,16 @@ import { type AudioRig, attachRig, startRig } from '@micgate/audio-rig';
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const packageDir = join(benchDir, '..');
 const { values } = parseArgs({
+  // `pnpm bench -- --seconds 30` hands the `--` on to the script.
+  args: process.argv.slice(2).filter((arg) => arg !== '--'),
   options: {
     seconds: { type: 'string', default: '60' },
     rate: { type: 'string', default: '48000' },
     channels: { type: 'string', default: '2' },
     frames: { type: 'string', default: '480' },
     'grant-runs': { type: 'string', default: '5' },
+    scale: { type: 'boolean', default: false },
+    'only-scale': { type: 'boolean', default: false },
   },
 });
 const seconds = Number(values.seconds);
@@ -139,7 +146,7 @@ try {
     ],
   ];
   const rows: [string, Result | Error][] = [];
-  for (const [name, run] of subjects) {
+  for (const [name, run] of values['only-scale'] ? [] : subjects) {
     process.stderr.write(`running ${name}…\n`);
     rows.push([name, await run().then((result) => result as Result, (error: unknown) => error as Error)]);
   }
@@ -162,23 +169,51 @@ try {
         ],
   );
   const widths = header.map((title, i) => Math.max(title.length, ...table.map((row) => (row.length > 2 ? (row[i]?.length ?? 0) : 0))));
-  console.log(header.map((title, i) => title.padEnd(widths[i]!)).join(' | '));
-  console.log(widths.map((width) => '-'.repeat(width)).join('-|-'));
+  if (rows.length > 0) console.log(header.map((title, i) => title.padEnd(widths[i]!)).join(' | '));
+  if (rows.length > 0) console.log(widths.map((width) => '-'.repeat(width)).join('-|-'));
   for (const row of table) console.log(row.length === 2 ? `${row[0]!.padEnd(widths[0]!)} | ${row[1]}` : row.map((cell, i) => cell.padEnd(widths[i]!)).join(' | '));
 
-  process.stderr.write('running grant → first device sample…\n');
-  const grant = (await runSubject(process.execPath, [...tsx, 'bench/subject-grant.ts', values['grant-runs'], ...formatArgs], env, 120_000)) as {
-    runs: { toObserverMs: number; captureAfterGrantMs: number }[];
-  };
-  const toObserver = grant.runs.map((run) => run.toObserverMs).sort((a, b) => a - b);
-  console.log(
-    `grant → first device sample at the observer (${toObserver.length} runs): median ${fmt(toObserver[toObserver.length >> 1])} ms, ` +
-      `min ${fmt(toObserver[0])} ms, max ${fmt(toObserver.at(-1))} ms; each first device buffer was captured ` +
-      `${grant.runs.map((run) => fmt(run.captureAfterGrantMs, 1)).join(', ')} ms after the grant (its first frame's ADC time)`,
-  );
-  console.log(
-    'CPU s: user+system time of the subject process while capturing (open to close). delay: observer time minus the buffer\'s PortAudio input (ADC) time, both on CLOCK_MONOTONIC; for the C loop, the callback\'s own lateness (currentTime - inputBufferAdcTime).',
-  );
+  if (values.scale || values['only-scale']) {
+    const loop = compileCLoop(work);
+    console.log(`\nscale: CPU s over ${seconds} s, C loop vs openCapture(), 10 ms buffers (the rig's source is 48 kHz mono; PulseAudio converts)`);
+    console.log('channels | rate Hz | C loop CPU s | openCapture CPU s | × C loop | frames got/expected (openCapture) | lost');
+    for (const channels of [1, 2, 8]) {
+      for (const rate of [16_000, 48_000, 192_000]) {
+        const args = [String(rate), String(channels), String(rate / 100)];
+        const c = (await runSubject(loop, [String(seconds), ...args], env, limit).catch((error: unknown) => error)) as Result | Error;
+        const js = (await runSubject(process.execPath, [...tsx, 'bench/subject-capture.ts', 'capture', String(seconds), ...args], env, limit).catch(
+          (error: unknown) => error,
+        )) as Result | Error;
+        const cell = (result: Result | Error) => (result instanceof Error ? `failed: ${result.message.slice(0, 60)}` : fmt(result.cpuSeconds, 3));
+        const ratio = c instanceof Error || js instanceof Error ? 'n/a' : fmt(js.cpuSeconds / c.cpuSeconds, 2);
+        const got = js instanceof Error ? 'n/a' : `${js.frames}/${js.expectedFrames}`;
+        const lost = js instanceof Error ? 'n/a' : String(js.framesLost);
+        console.log(`${channels} | ${rate} | ${cell(c)} | ${cell(js)} | ${ratio} | ${got} | ${lost}`);
+      }
+    }
+  }
+
+  if (!values['only-scale']) {
+    process.stderr.write('running grant → first device sample…\n');
+    const grant = (await runSubject(process.execPath, [...tsx, 'bench/subject-grant.ts', values['grant-runs'], ...formatArgs], env, 120_000)) as {
+      runs: { toObserverMs: number; captureAfterGrantMs: number; toCaptureMs: number; toOpenCallMs: number }[];
+    };
+    const toObserver = grant.runs.map((run) => run.toObserverMs).sort((a, b) => a - b);
+    console.log(
+      `grant → first device sample at the observer (${toObserver.length} runs): median ${fmt(toObserver[toObserver.length >> 1])} ms, ` +
+        `p95 ${fmt(toObserver[Math.min(toObserver.length - 1, Math.floor(toObserver.length * 0.95))])} ms, min ${fmt(toObserver[0])} ms, max ${fmt(toObserver.at(-1))} ms; each first device buffer was captured ` +
+        `${grant.runs.map((run) => fmt(run.captureAfterGrantMs, 1)).join(', ')} ms after the grant (its first frame's ADC time)`,
+    );
+    const median = (pick: (run: (typeof grant.runs)[number]) => number) => fmt(grant.runs.map(pick).sort((a, b) => a - b)[grant.runs.length >> 1], 1);
+    console.log(
+      `  where it goes (medians): grant typed → session subscribes to the device ${median((run) => run.toCaptureMs)} ms; ` +
+        `→ device found, addon asked to open ${median((run) => run.toOpenCallMs)} ms; → first frame's ADC time ${median((run) => run.captureAfterGrantMs)} ms; ` +
+        `→ at the observer ${median((run) => run.toObserverMs)} ms`,
+    );
+    console.log(
+      'CPU s: user+system time of the subject process while capturing (open to close). delay: observer time minus the buffer\'s PortAudio input (ADC) time, both on CLOCK_MONOTONIC; for the C loop, the callback\'s own lateness (currentTime - inputBufferAdcTime).',
+    );
+  }
 } finally {
   if (ownRig) await rig?.stop();
   rmSync(work, { recursive: true, force: true });

@@ -5,22 +5,49 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { createAudioSession } from '@micgate/core';
+import { createAudioSession, type DeviceFrame } from '@micgate/core';
+import { Observable } from 'rxjs';
 import { createNodeAdapter } from '../src/adapter.js';
+import { captureStats } from '../src/capture/index.js';
 
 const [runsText = '5', rateText = '48000', channelsText = '2', framesText = '480'] = process.argv.slice(2);
 const format = { sampleRate: Number(rateText), channels: Number(channelsText), framesPerBuffer: Number(framesText) };
 const now = () => Number(process.hrtime.bigint()) / 1e9;
 
-async function once(configDir: string): Promise<{ toObserverMs: number; captureAfterGrantMs: number }> {
+interface Run {
+  toObserverMs: number;
+  captureAfterGrantMs: number;
+  /** The grant typed → the session subscribes to the device stream (prompt, store write, session). */
+  toCaptureMs: number;
+  /** → the device was found and the addon asked to open it (open + start then run on the addon's thread). */
+  toOpenCallMs: number;
+}
+
+async function once(configDir: string): Promise<Run> {
   const input = new PassThrough();
   const output = new PassThrough();
   const adapter = createNodeAdapter({ appId: 'micgate-bench-grant', configDir, input, output, interactive: true });
+  // Where the time goes: mark when the session subscribes to the device stream and when it is running.
+  let subscribedAt = 0;
+  let startedAt = 0;
+  const capture = adapter.capture.bind(adapter);
+  adapter.capture = (format) =>
+    new Observable<DeviceFrame>((subscriber) => {
+      subscribedAt = now();
+      const poll = setInterval(() => {
+        if (startedAt === 0 && captureStats().openStreams > 0) startedAt = now();
+      }, 1);
+      const inner = capture(format).subscribe(subscriber);
+      return () => {
+        clearInterval(poll);
+        inner.unsubscribe();
+      };
+    });
   await adapter.store.reset('micgate-bench-grant');
   const session = createAudioSession({ adapter, usageDescription: 'Benchmarks the grant.' });
   let screen = '';
   let grantedAt = 0;
-  const result = await new Promise<{ toObserverMs: number; captureAfterGrantMs: number }>((resolve, reject) => {
+  const result = await new Promise<Run>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('no device audio within 10 s of the grant')), 10_000);
     output.setEncoding('utf8').on('data', (text: string) => {
       screen += text;
@@ -34,7 +61,12 @@ async function once(configDir: string): Promise<{ toObserverMs: number; captureA
       const arrived = now();
       clearTimeout(timer);
       subscription.unsubscribe();
-      resolve({ toObserverMs: (arrived - grantedAt) * 1000, captureAfterGrantMs: (frame.time - grantedAt) * 1000 });
+      resolve({
+        toObserverMs: (arrived - grantedAt) * 1000,
+        captureAfterGrantMs: (frame.time - grantedAt) * 1000,
+        toCaptureMs: (subscribedAt - grantedAt) * 1000,
+        toOpenCallMs: (startedAt - grantedAt) * 1000,
+      });
     });
   });
   session.close();
@@ -44,7 +76,7 @@ async function once(configDir: string): Promise<{ toObserverMs: number; captureA
 }
 
 const configDir = await mkdtemp(join(tmpdir(), 'micgate-bench-grant-'));
-const runs: { toObserverMs: number; captureAfterGrantMs: number }[] = [];
+const runs: Run[] = [];
 for (let i = 0; i < Number(runsText); i++) runs.push(await once(configDir));
 await rm(configDir, { recursive: true, force: true });
 console.log(`RESULT ${JSON.stringify({ runs })}`);

@@ -21,8 +21,14 @@ const result = spawnSync(command, [...args, 'rebuild'], { cwd: packageDir, env, 
 const failure = result.error ? `could not run node-gyp: ${result.error.message}` : result.status !== 0 ? `node-gyp exited with ${result.status ?? result.signal}` : undefined;
 if (failure && optional) {
   console.warn(
-    `@micgate/node: the PortAudio capture addon was not built (${failure}). Permission prompts and the store work; ` +
-      'to capture, install a C++ toolchain, pkg-config and PortAudio (Debian: apt-get install build-essential pkg-config portaudio19-dev) and run `npm rebuild @micgate/node`.',
+    [
+      `@micgate/node: no prebuilt capture addon fits this machine (prebuilt: linux-x64 with glibc 2.34 or newer), and building it from source failed (${failure}).`,
+      'Permission prompts and the decision store work; capture needs the addon. Install a C++ toolchain and PortAudio, then run `npm rebuild @micgate/node`:',
+      '  Debian/Ubuntu: apt-get install portaudio19-dev pkg-config g++ make python3',
+      '  Fedora: dnf install portaudio-devel pkgconf-pkg-config gcc-c++ make python3    macOS: brew install portaudio pkg-config (and the Xcode command line tools)',
+      'pnpm runs this build only for approved packages: `pnpm approve-builds`, or list "@micgate/node" in onlyBuiltDependencies (pnpm 10) or allowBuilds (pnpm 12).',
+      'npm: the build needs install scripts allowed (not --ignore-scripts, ignore-scripts=false in .npmrc).',
+    ].join('\n'),
   );
   process.exit(0);
 }

@@ -20,7 +20,7 @@ function playedAdapter(extra: Partial<NodeAdapterOptions> = {}) {
   const seen = { text: '' };
   output.setEncoding('utf8').on('data', (chunk: string) => (seen.text += chunk));
   const adapter = createNodeAdapter({ appId: 'recorder', configDir: dir.path, input, output, interactive: true, ...extra });
-  const questions = () => seen.text.split('Allow? [y/N]').length - 1;
+  const questions = () => seen.text.split('Allow? [y/n]').length - 1;
   const answer = async (typed: string | null) => {
     const before = questions();
     await waitFor(() => (questions() > 0 && questions() >= before ? true : undefined), 2000, 'the question');
@@ -36,7 +36,7 @@ describe('createNodeAdapter', () => {
     expect(adapter.name).toBe('node');
     expect(adapter.supports).toEqual({ changes: true, devices: true });
     expect(adapter.appId).toBe('recorder');
-    expect(adapter.store.path).toBe(`${dir.path}/permissions.json`);
+    expect(adapter.store.path).toBe(dir.path);
   });
 
   it.each([
@@ -75,7 +75,7 @@ describe('createNodeAdapter', () => {
     const asked = adapter.prompt({ usageDescription: 'To record voice memos.' });
     await answer('y\n');
     expect(await asked).toBe('granted');
-    expect(seen.text).toBe('“Recorder” would like to use the microphone. To record voice memos. Allow? [y/N] ');
+    expect(seen.text).toBe('“Recorder” would like to use the microphone. To record voice memos. Allow? [y/n] ');
     expect(await adapter.status()).toBe('granted');
     const relaunched = playedAdapter();
     expect(await relaunched.adapter.status()).toBe('granted');

@@ -11,11 +11,21 @@ const CYCLES = 1_000;
 const openFds = () => readdirSync('/proc/self/fd').length;
 const threads = () => readdirSync('/proc/self/task').length;
 const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+/** Subscribe, wait until the device stream is being opened (the open is queued on the addon's PortAudio thread), unsubscribe. */
+async function openAndClose(): Promise<void> {
+  const before = captureStats().opened;
+  const subscription = openCapture(format).subscribe();
+  for (const deadline = Date.now() + 5_000; captureStats().opened === before && Date.now() < deadline; ) await tick();
+  expect(captureStats().opened).toBe(before + 1);
+  subscription.unsubscribe();
+}
 
 describe.skipIf(rigDir === '')('capture open/close cycles', () => {
-  test(`${CYCLES} open/close cycles leave no file descriptor, thread or PulseAudio stream behind`, { timeout: 60_000 }, async () => {
+  test(`${CYCLES} open/close cycles leave no file descriptor, thread or PulseAudio stream behind`, { timeout: 120_000 }, async () => {
     // Warm up: PortAudio's first open loads ALSA's pulse plugin and its threads for good.
-    for (let i = 0; i < 20; i++) openCapture(format).subscribe().unsubscribe();
+    for (let i = 0; i < 20; i++) await openAndClose();
     await settle();
     const before = { fds: openFds(), threads: threads(), rss: process.memoryUsage().rss };
     const started = performance.now();
@@ -25,10 +35,11 @@ describe.skipIf(rigDir === '')('capture open/close cycles', () => {
         const frame = await firstValueFrom(openCapture(format));
         expect(frame.samples).toHaveLength(960);
       } else {
-        openCapture(format).subscribe().unsubscribe();
+        await openAndClose();
       }
-      if (i % 50 === 0) await new Promise((resolve) => setImmediate(resolve));
     }
+    // Closes run in order on the addon's PortAudio thread: wait until the last one is done.
+    for (const deadline = Date.now() + 20_000; captureStats().openStreams > 0 && Date.now() < deadline; ) await settle();
     await settle();
     const seconds = (performance.now() - started) / 1000;
     const after = { fds: openFds(), threads: threads(), rss: process.memoryUsage().rss };

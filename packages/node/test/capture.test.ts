@@ -34,7 +34,8 @@ async function waitUntil(check: () => Promise<boolean> | boolean, timeoutMs: num
 
 describe.skipIf(noRig)('PortAudio capture on the rig (real PulseAudio source through ALSA)', () => {
   afterEach(async () => {
-    expect(captureStats().openStreams).toBe(0);
+    // Closing runs on the addon's PortAudio thread: give it its bound.
+    await waitUntil(() => captureStats().openStreams === 0, 3_000, 'every stream to close');
   });
 
   test('lists the input devices with ids, the default flagged', async () => {
@@ -98,19 +99,17 @@ describe.skipIf(noRig)('PortAudio capture on the rig (real PulseAudio source thr
 
   test('unsubscribing closes the device: no open stream here, no capture stream in PulseAudio', async () => {
     const subscription = openCapture(mono).subscribe();
-    expect(captureStats().openStreams).toBe(1);
+    await waitUntil(() => captureStats().openStreams === 1, 5_000, 'the stream to open');
     await waitUntil(async () => (await rig().sourceOutputs()) === 1, 5_000, 'PulseAudio to see the capture');
     subscription.unsubscribe();
-    expect(captureStats().openStreams).toBe(0);
+    await waitUntil(() => captureStats().openStreams === 0, 5_000, 'the stream to close');
     await waitUntil(async () => (await rig().sourceOutputs()) === 0, 5_000, 'PulseAudio to see the capture end');
   });
 
   test('selects a device by name, id, part of a name or PortAudio index', async () => {
     const devices = await listInputDevices();
     const pulse = devices.find((device) => device.name === 'pulse')!;
-    const index = loadBinding()
-      .listDevices(false)
-      .find((device) => device.name === 'pulse')!.index;
+    const index = (await loadBinding().listDevices(false)).find((device) => device.name === 'pulse')!.index;
     for (const device of ['pulse', pulse.id, 'PULS', index]) {
       const [frame] = await collect(openCapture(mono, { device }), 1);
       expect(frame?.samples).toHaveLength(480);
@@ -123,6 +122,8 @@ describe.skipIf(noRig)('PortAudio capture on the rig (real PulseAudio source thr
     expect(() => openCapture({ ...mono, framesPerBuffer: 8 })).toThrow(expect.objectContaining({ field: 'framesPerBuffer' }));
     expect(() => openCapture(mono, { device: '  ' })).toThrow(expect.objectContaining({ field: 'device' }));
     expect(() => openCapture(mono, { bufferSeconds: 0 })).toThrow(expect.objectContaining({ field: 'bufferSeconds' }));
+    expect(() => openCapture(mono, { timeoutSeconds: 0 })).toThrow(expect.objectContaining({ field: 'timeoutSeconds' }));
+    expect(() => openCapture(mono, { onError: 'log' as unknown as () => void })).toThrow(expect.objectContaining({ field: 'onError' }));
     expect(captureStats().openStreams).toBe(0);
   });
 
@@ -154,6 +155,29 @@ describe.skipIf(noRig)('PortAudio capture on the rig (real PulseAudio source thr
     expect(Math.max(...gaps)).toBeGreaterThan(0.1);
   });
 
+  test('a JS thread blocked longer than timeoutSeconds is not taken for a stalled sound server', async () => {
+    const frames: DeviceFrame[] = [];
+    let failure: unknown;
+    const subscription = openCapture(mono, { timeoutSeconds: 0.5, bufferSeconds: 2 }).subscribe({
+      next: (frame) => {
+        frames.push(frame);
+        if (frames.length === 5) {
+          // Three times the bound, in a timer: other expired timers run right after it, before any audio is drained.
+          setTimeout(() => {
+            const until = performance.now() + 1_500;
+            while (performance.now() < until) {}
+          }, 0);
+        }
+      },
+      error: (error: unknown) => {
+        failure = error;
+      },
+    });
+    await waitUntil(() => frames.length >= 250 || failure !== undefined, 8_000, 'frames after the block');
+    subscription.unsubscribe();
+    expect(failure).toBeUndefined();
+  });
+
   test('unplugging during capture ends it with DeviceLostError; the process lives on; replug works', async () => {
     const frames$ = openCapture(mono);
     const received: DeviceFrame[] = [];
@@ -165,7 +189,7 @@ describe.skipIf(noRig)('PortAudio capture on the rig (real PulseAudio source thr
     try {
       const error = await Promise.race([ended, new Promise((resolve) => setTimeout(() => resolve('no error within 5 s'), 5_000))]);
       expect(error).toBeInstanceOf(DeviceLostError);
-      expect(captureStats().openStreams).toBe(0);
+      await waitUntil(() => captureStats().openStreams === 0, 3_000, 'the lost stream to close');
       // While unplugged, opening fails with a typed error instead of hanging or crashing.
       const openError = await collect(openCapture(mono), 1).catch((caught: unknown) => caught);
       expect(openError).toBeInstanceOf(DeviceNotFoundError);

@@ -10,7 +10,7 @@ import { captureStats } from '../src/capture/index.js';
 import { runMicgate } from '../src/cli/run.js';
 
 const APP_ID = 'micgate-conformance';
-const QUESTION_END = 'Allow? [y/N] ';
+const QUESTION_END = 'Allow? [y/n] ';
 const PURPOSE_START = 'would like to use the microphone. ';
 const TYPED: Record<PromptAnswer, string> = { grant: 'y\n', deny: 'n\n', dismiss: '\u0003\n' };
 
@@ -83,7 +83,9 @@ async function settings(xdgConfigHome: string, decision: RecordPermission): Prom
       done();
     },
   });
-  const status = await runMicgate([command, APP_ID], { stdout: sink, stderr, env: { XDG_CONFIG_HOME: xdgConfigHome } });
+  // --force: the suite decides for the app before it has run, which `micgate` otherwise refuses as a likely typo.
+  const args = command === 'reset' ? [command, APP_ID] : [command, APP_ID, '--force'];
+  const status = await runMicgate(args, { stdout: sink, stderr, env: { XDG_CONFIG_HOME: xdgConfigHome } });
   if (status !== 0) throw new Error(`micgate ${command} ${APP_ID} exited ${status}: ${errors}`);
 }
 

@@ -50,13 +50,13 @@ describe('watching the store', () => {
     expect(ms).toBeLessThan(750);
   });
 
-  it('reports a file replaced by a corrupt one as everything undetermined, with a warning', async () => {
+  it('reports a decision file replaced by a corrupt one as undetermined, with a warning', async () => {
     const store = createPermissionStore({ configDir: dir.path, logger });
     await store.set('recorder', 'granted');
     const next = firstValueFrom(store.snapshots().pipe(skip(1)));
     await new Promise((resolve) => setTimeout(resolve, 100));
-    await writeFile(join(dir.path, 'tmp'), 'not json');
-    await rename(join(dir.path, 'tmp'), store.path);
+    await writeFile(join(dir.path, 'tmp'), 'not json', { mode: 0o600 });
+    await rename(join(dir.path, 'tmp'), join(store.path, 'recorder.decision.json'));
     expect(await next).toEqual({});
     expect(warnings.join('\n')).toMatch(/not valid JSON/);
   });

@@ -1,9 +1,9 @@
-import { mkdir, readdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InvalidArgumentError } from '@micgate/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createPermissionStore, defaultConfigDir, StoreLockedError } from '../src/permission/index.js';
-import { runNode, tempDir } from './helpers.js';
+import { createPermissionStore, defaultConfigDir, StoreDamagedError } from '../src/permission/index.js';
+import { tempDir } from './helpers.js';
 
 let dir: { path: string; remove: () => Promise<void> };
 const warnings: string[] = [];
@@ -43,6 +43,20 @@ describe('the permission store', () => {
     expect(warnings).toEqual([]);
   });
 
+  it('knows an app that has a decision or has asked for one, not a typo', async () => {
+    const store = createPermissionStore({ configDir: dir.path, logger });
+    expect(await store.known('recorder')).toBe(false);
+    expect(await store.get('recorder')).toBe('undetermined'); // the app asking for its status
+    expect(await store.known('recorder')).toBe(true);
+    expect(await store.known('recrod')).toBe(false);
+    await store.set('notes', 'denied');
+    expect(await store.known('notes')).toBe(true);
+    expect(await store.list()).toEqual({ notes: { decision: 'denied', time: expect.any(String) } });
+    // Forgetting decisions keeps the apps known: `micgate grant` works for them after a reset.
+    await store.resetAll();
+    expect(await store.known('recorder')).toBe(true);
+  });
+
   it('keeps an app id such as "__proto__" as a plain key', async () => {
     const store = createPermissionStore({ configDir: dir.path, logger });
     await store.set('__proto__', 'granted');
@@ -50,88 +64,74 @@ describe('the permission store', () => {
     expect(await store.get('toString')).toBe('undetermined');
   });
 
-  it('writes the file 0600 in a 0700 folder, atomically, leaving no temp or lock file', async () => {
+  it('writes one 0600 file per app in a 0700 folder, atomically, leaving no temp file', async () => {
     const configDir = join(dir.path, 'deep', 'micgate');
     const store = createPermissionStore({ configDir, logger });
+    expect(store.path).toBe(configDir);
     await store.set('recorder', 'granted');
+    await store.set('com.Example/Notes', 'denied');
     expect((await stat(configDir)).mode & 0o777).toBe(0o700);
-    expect((await stat(store.path)).mode & 0o777).toBe(0o600);
-    expect(await readdir(configDir)).toEqual(['permissions.json']);
-    expect(JSON.parse(await readFile(store.path, 'utf8'))).toEqual({
-      version: 1,
-      apps: { recorder: { decision: 'granted', time: expect.any(String) } },
-    });
+    expect((await readdir(configDir)).sort()).toEqual(['com.%45xample%2f%4eotes.decision.json', 'recorder.decision.json']);
+    const file = join(configDir, 'recorder.decision.json');
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({ version: 1, appId: 'recorder', decision: 'granted', time: expect.any(String) });
+    expect(await store.get('com.Example/Notes')).toBe('denied');
   });
 
-  it('reads a corrupt file as undetermined, says so once, and rewrites it on the next change', async () => {
-    await writeFile(join(dir.path, 'permissions.json'), '{"version":1,"apps":{"recorder":{"decision":"gra');
+  it('moves the old single file (permissions.json) into decision files on the first change', async () => {
+    const time = '2026-01-02T03:04:05.000Z';
+    await writeFile(join(dir.path, 'permissions.json'), JSON.stringify({ version: 1, apps: { old: { decision: 'granted', time }, kept: { decision: 'denied', time } } }));
     const store = createPermissionStore({ configDir: dir.path, logger });
+    expect(await store.get('old')).toBe('granted');
+    await store.set('kept', 'granted');
+    expect((await readdir(dir.path)).sort()).toEqual(['kept.decision.json', 'old.decision.json', 'old.seen']);
+    expect(await store.list()).toEqual({ kept: { decision: 'granted', time: expect.any(String) }, old: { decision: 'granted', time } });
+    expect(warnings).toEqual([]);
+  });
+
+  it('reads a corrupt file as undetermined, reports it once as a typed error, and replaces it on the next change', async () => {
+    await writeFile(join(dir.path, 'recorder.decision.json'), '{"version":1,"appId":"recorder","decision":"gra');
+    const errors: unknown[] = [];
+    const store = createPermissionStore({ configDir: dir.path, onError: (error) => errors.push(error) });
+    expect(await store.list()).toEqual({});
     expect(await store.get('recorder')).toBe('undetermined');
-    expect(await store.get('other')).toBe('undetermined');
-    expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(/damaged permission store .*permissions\.json: it is not valid JSON/);
-    await store.set('other', 'denied');
-    expect(JSON.parse(await readFile(store.path, 'utf8')).apps).toEqual({ other: { decision: 'denied', time: expect.any(String) } });
-    expect(await store.get('other')).toBe('denied');
-    expect(warnings).toHaveLength(1);
+    expect(await store.list()).toEqual({});
+    expect(await store.get('recorder')).toBe('undetermined');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toBeInstanceOf(StoreDamagedError);
+    expect(errors[0]).toMatchObject({ code: 'ERR_MICGATE_STORE_DAMAGED', path: join(dir.path, 'recorder.decision.json') });
+    expect((errors[0] as Error).message).toMatch(/recorder\.decision\.json: it is not valid JSON/);
+    await store.set('recorder', 'denied');
+    expect(await store.get('recorder')).toBe('denied');
+    expect(errors).toHaveLength(1);
+  });
+
+  it('refuses a file whose name does not match the app it names', async () => {
+    await writeFile(join(dir.path, 'recorder.decision.json'), JSON.stringify({ version: 1, appId: 'other', decision: 'granted', time: '2026-01-01T00:00:00.000Z' }), { mode: 0o600 });
+    const store = createPermissionStore({ configDir: dir.path, logger });
+    expect(await store.list()).toEqual({});
+    expect(warnings.join('\n')).toMatch(/names app other, which belongs in another file/);
   });
 
   it('drops a damaged entry but keeps the good ones', async () => {
     await writeFile(
       join(dir.path, 'permissions.json'),
-      JSON.stringify({ version: 1, apps: { good: { decision: 'granted', time: 't' }, bad: { decision: 'maybe' } } }),
+      JSON.stringify({ version: 1, apps: { good: { decision: 'granted', time: '2026-01-01T00:00:00.000Z' }, bad: { decision: 'maybe' } } }),
     );
     const store = createPermissionStore({ configDir: dir.path, logger });
     expect(await store.get('good')).toBe('granted');
     expect(await store.get('bad')).toBe('undetermined');
-    expect(warnings[0]).toMatch(/entry "bad" is not a valid decision/);
+    expect(warnings[0]).toMatch(/1 entry is not a valid decision: bad \(its decision "maybe"/);
   });
 
   it('refuses bad arguments with a typed error naming the field', async () => {
     expect(() => createPermissionStore({ configDir: '' })).toThrow(expect.objectContaining({ field: 'configDir' }));
     expect(() => createPermissionStore({ logger: {} as never })).toThrow(expect.objectContaining({ field: 'logger' }));
+    expect(() => createPermissionStore({ onError: 5 as never })).toThrow(expect.objectContaining({ field: 'onError' }));
     const store = createPermissionStore({ configDir: dir.path, logger });
     await expect(store.get('')).rejects.toBeInstanceOf(InvalidArgumentError);
     await expect(store.set('-rf', 'granted')).rejects.toMatchObject({ field: 'appId' });
     await expect(store.set('ok', 'undetermined' as never)).rejects.toMatchObject({ field: 'decision' });
     await expect(store.reset('a b')).rejects.toMatchObject({ field: 'appId' });
   });
-
-  it('takes over a lock left by a process that is gone, and times out on a live one', async () => {
-    const store = createPermissionStore({ configDir: dir.path, logger, lock: { timeoutMs: 300, staleMs: 60_000 } });
-    await mkdir(dir.path, { recursive: true });
-    const lockPath = `${store.path}.lock`;
-    // A pid that cannot be running: above the kernel's pid_max.
-    await writeFile(lockPath, '4194305 deadbeef 0\n');
-    await store.set('recorder', 'granted');
-    expect(await store.get('recorder')).toBe('granted');
-    await writeFile(lockPath, `${process.pid} cafe ${Date.now()}\n`);
-    const started = Date.now();
-    await expect(store.set('recorder', 'denied')).rejects.toBeInstanceOf(StoreLockedError);
-    expect(Date.now() - started).toBeLessThan(3000);
-    expect(await store.get('recorder')).toBe('granted');
-    // Once the holder lets go, writing works again: the failed attempt left nothing stuck.
-    await unlink(lockPath);
-    await store.set('recorder', 'denied');
-    expect(await store.get('recorder')).toBe('denied');
-  });
-
-  it('loses nothing when two processes each write 50 app ids at once', async () => {
-    const env = { ...process.env };
-    const [a, b] = await Promise.all([
-      runNode([join(import.meta.dirname, 'fixtures', 'write-many.mjs'), dir.path, 'first', '50'], env, 40_000),
-      runNode([join(import.meta.dirname, 'fixtures', 'write-many.mjs'), dir.path, 'second', '50'], env, 40_000),
-    ]);
-    expect(a.stderr).toBe('');
-    expect(b.stderr).toBe('');
-    expect([a.code, b.code]).toEqual([0, 0]);
-    const apps = await createPermissionStore({ configDir: dir.path, logger }).list();
-    expect(Object.keys(apps)).toHaveLength(100);
-    for (let i = 0; i < 50; i++) {
-      const expected = i % 2 === 0 ? 'granted' : 'denied';
-      expect(apps[`first-${i}`]?.decision).toBe(expected);
-      expect(apps[`second-${i}`]?.decision).toBe(expected);
-    }
-    expect(await readdir(dir.path)).toEqual(['permissions.json']);
-  }, 60_000);
 });

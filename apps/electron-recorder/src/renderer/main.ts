@@ -1,8 +1,8 @@
-import { type AudioFormat, createAudioSession, MicgateError } from '@micgate/core';
+import { type AudioFormat, createAudioSession, MicgateError, measureLevel } from '@micgate/core';
 import { createElectronAdapter } from '@micgate/electron/renderer';
+import { createTake, drawMeter, fillScale, type Take, takeFileName } from '@micgate/web-recorder/ui';
 import type { Subscription } from 'rxjs';
 import { APP_NAME, USAGE_DESCRIPTION } from '../app-info.js';
-import { createTake, meterFraction, type Take, takeFileName } from './take.js';
 
 const FORMAT: AudioFormat = { sampleRate: 48_000, channels: 1, framesPerBuffer: 1024 };
 const LABELS = { undetermined: 'not asked yet', granted: 'allowed', denied: 'not allowed' } as const;
@@ -15,7 +15,8 @@ function element<T extends HTMLElement>(id: string): T {
 
 const permission = element('permission');
 const reason = element('reason');
-const level = element<HTMLMeterElement>('level');
+const meter = element<HTMLCanvasElement>('meter');
+fillScale(document.querySelector<HTMLElement>('.scale')!);
 const clock = element('clock');
 const recordButton = element<HTMLButtonElement>('record');
 const saveButton = element<HTMLButtonElement>('save');
@@ -34,27 +35,38 @@ function showError(error: unknown): void {
   errorLine.textContent = error instanceof MicgateError ? `${error.message} (${error.code})` : String(error);
 }
 
+const takeNote = element('take-note');
+let previous: keyof typeof LABELS | undefined;
 session.recordPermission$.subscribe((state) => {
+  // As in the web recorder: a take goes on as silence when access is turned off, and says so.
+  if (recording && previous === 'granted' && state !== 'granted') {
+    takeNote.hidden = false;
+    takeNote.textContent = 'Microphone access was turned off during this take. It goes on as silence, so it keeps its length; Stop saves it.';
+  }
+  previous = state;
   permission.textContent = LABELS[state];
   reason.hidden = adapter.reason === undefined;
   reason.textContent = adapter.reason ?? '';
 });
 
-function showLevel(percent: number): void {
-  level.value = percent;
+/** The web recorder's meter (shared UI): green, amber from -6 dBFS, red from -1 dBFS. */
+function showLevel(dbfs: number): void {
+  meter.dataset.dbfs = String(dbfs);
+  drawMeter(meter, dbfs);
 }
 
 function stop(): void {
   recording?.unsubscribe();
   recording = undefined;
   recordButton.textContent = 'Record';
-  showLevel(0);
+  showLevel(Number.NEGATIVE_INFINITY);
   saveButton.disabled = !take || take.seconds === 0;
 }
 
 recordButton.addEventListener('click', () => {
   if (recording) return stop();
   errorLine.hidden = true;
+  takeNote.hidden = true;
   take = createTake(FORMAT);
   startedAt = new Date();
   const current = take;
@@ -64,7 +76,7 @@ recordButton.addEventListener('click', () => {
   recording = session.record(FORMAT).subscribe({
     next: (frame) => {
       current.add(frame);
-      showLevel(Math.round(meterFraction(frame.samples) * 100));
+      showLevel(measureLevel(frame.samples).dbfs);
       clock.textContent = `${current.seconds.toFixed(1)} s (${current.deviceSeconds.toFixed(1)} s from the microphone)`;
     },
     error: (error: unknown) => {
@@ -86,3 +98,5 @@ saveButton.addEventListener('click', () => {
 });
 
 window.addEventListener('beforeunload', () => session.close());
+
+showLevel(Number.NEGATIVE_INFINITY);

@@ -40,9 +40,14 @@ export interface NativeStreamStats {
 export type NativeOnData = (samples: Float32Array, time: number, framesLost: number) => void;
 export type NativeOnEnd = (reason: 'stopped', message: string) => void;
 
+/**
+ * One device stream. `start()` and `close()` run on the addon's PortAudio thread (they can wait on
+ * the sound server) and settle when done; they may never settle when the sound server hangs, so
+ * callers bound them with a timeout. No onData/onEnd call happens after `close()` is called.
+ */
 export interface NativeCaptureStream {
-  start(): { inputLatency: number; sampleRate: number };
-  close(): void;
+  start(): Promise<{ inputLatency: number; sampleRate: number }>;
+  close(): Promise<void>;
   stats(): NativeStreamStats;
 }
 
@@ -56,35 +61,42 @@ export interface NativePortAudioError extends Error {
 
 export interface CaptureBinding {
   CaptureStream: new (options: NativeStreamOptions, onData: NativeOnData, onEnd: NativeOnEnd) => NativeCaptureStream;
-  /** `refresh`: restart PortAudio to see devices added or removed since (only while no stream is open). */
-  listDevices(refresh: boolean): NativeDevice[];
+  /** `refresh`: restart PortAudio to see devices added or removed since (only while no stream is open). On the PortAudio thread. */
+  listDevices(refresh: boolean): Promise<NativeDevice[]>;
+  /** Streams started and not yet closed (including those whose close is still running). */
   openStreamCount(): number;
   portAudioVersion(): string;
 }
 
-const ADDON = join('build', 'Release', 'micgate_capture.node');
 let binding: CaptureBinding | undefined;
 
-/** The addon, loaded on first use so that importing the package never needs it. */
+/**
+ * The addon, loaded on first use so that importing the package never needs it. node-gyp-build picks
+ * a local build (build/Release) if there is one, else the prebuilt addon for this platform
+ * (prebuilds/linux-x64/…glibc.node, PortAudio linked in).
+ */
 export function loadBinding(): CaptureBinding {
   if (binding) return binding;
-  const path = findAddon(dirname(fileURLToPath(import.meta.url)));
-  if (!path) {
+  const require = createRequire(import.meta.url);
+  const packageDir = findPackageDir(dirname(fileURLToPath(import.meta.url)));
+  let path: string;
+  try {
+    path = (require('node-gyp-build') as { path(dir: string): string }).path(packageDir);
+  } catch {
     throw new Error(
-      `@micgate/node: the capture addon (${ADDON}) is not built. Build it with \`npm rebuild @micgate/node\` (needs a C++ compiler, pkg-config and PortAudio's headers: apt-get install portaudio19-dev)`,
+      '@micgate/node: the capture addon is not built and no prebuilt addon fits this platform (prebuilt: linux-x64, glibc). Build it with `npm rebuild @micgate/node` ' +
+        '(needs a C++ compiler, make, python3, pkg-config and PortAudio: on Debian/Ubuntu `apt-get install portaudio19-dev pkg-config g++ make python3`). ' +
+        'With pnpm, allow its install script: `pnpm approve-builds` or "@micgate/node" in onlyBuiltDependencies.',
     );
   }
-  binding = createRequire(import.meta.url)(path) as CaptureBinding;
+  binding = require(path) as CaptureBinding;
   return binding;
 }
 
-/** The package folder holds binding.gyp and, once built, the addon: look upward from this module (src/capture or dist). */
-function findAddon(from: string): string | undefined {
+/** The package folder holds binding.gyp: look upward from this module (src/capture or dist). */
+function findPackageDir(from: string): string {
   for (let dir = from, parent = dirname(dir); ; dir = parent, parent = dirname(dir)) {
-    if (existsSync(join(dir, 'binding.gyp'))) {
-      const path = join(dir, ADDON);
-      return existsSync(path) ? path : undefined;
-    }
-    if (parent === dir) return undefined;
+    if (existsSync(join(dir, 'binding.gyp'))) return dir;
+    if (parent === dir) return from;
   }
 }

@@ -1,5 +1,6 @@
 import { type AudioInputDevice, DeviceNotFoundError, InvalidArgumentError } from '@micgate/core';
 import { loadBinding, type NativeDevice } from './binding.js';
+import { DEFAULT_TIMEOUT_SECONDS, serverTimeoutError, withTimeout } from './timeout.js';
 
 /** A stable id: PortAudio's indexes change when devices come and go, names within a host API do not. */
 export function deviceId(device: NativeDevice): string {
@@ -21,7 +22,12 @@ export function toInputDevice(device: NativeDevice): AudioInputDevice {
  * PulseAudio these are ALSA's `pulse` and `default`; with no PULSE_SERVER reachable the list is empty.
  */
 export async function listInputDevices(): Promise<AudioInputDevice[]> {
-  return loadBinding().listDevices(true).map(toInputDevice);
+  return (await listNative(true, DEFAULT_TIMEOUT_SECONDS)).map(toInputDevice);
+}
+
+/** PortAudio's input devices, asked on the addon's PortAudio thread; a hung sound server becomes DeviceBusyError after `timeoutSeconds`. */
+export function listNative(refresh: boolean, timeoutSeconds: number): Promise<NativeDevice[]> {
+  return withTimeout(loadBinding().listDevices(refresh), timeoutSeconds, () => serverTimeoutError('list its devices', timeoutSeconds));
 }
 
 /** A device selector: PortAudio index, id (`ALSA:pulse`), exact name, or a unique part of a name. */
@@ -35,11 +41,10 @@ export function assertDeviceSelector(selector: unknown): asserts selector is Dev
 }
 
 /** Find the device to open. Re-probes once when the first look finds nothing, as after a replug. */
-export function findDevice(selector: DeviceSelector | undefined): NativeDevice {
-  const binding = loadBinding();
-  const found = pick(binding.listDevices(false), selector);
+export async function findDevice(selector: DeviceSelector | undefined, timeoutSeconds: number): Promise<NativeDevice> {
+  const found = pick(await listNative(false, timeoutSeconds), selector);
   if (found) return found;
-  const again = binding.listDevices(true);
+  const again = await listNative(true, timeoutSeconds);
   const retried = pick(again, selector);
   if (retried) return retried;
   if (again.length === 0) {

@@ -1,8 +1,9 @@
-import { type AudioFormat, type DeviceFrame, DeviceLostError, InvalidArgumentError, resolveFormat } from '@micgate/core';
+import { type AudioFormat, type DeviceFrame, DeviceLostError, InvalidArgumentError, MicgateError, resolveFormat } from '@micgate/core';
 import { Observable } from 'rxjs';
 import { loadBinding, type NativeCaptureStream } from './binding.js';
 import { assertDeviceSelector, type DeviceSelector, findDevice } from './devices.js';
 import { mapOpenError } from './errors.js';
+import { DEFAULT_TIMEOUT_SECONDS, serverTimeoutError, withTimeout } from './timeout.js';
 
 export interface CaptureOptions {
   /** PortAudio index, id (`ALSA:pulse`), exact name or a unique part of a name; default the system default input. */
@@ -13,6 +14,14 @@ export interface CaptureOptions {
   bufferSeconds?: number;
   /** Called on the JS thread when input was lost since the last report; totals since the capture opened. */
   onOverflow?: (loss: CaptureLoss) => void;
+  /**
+   * How long to wait for the sound server (seconds, default 3): to list and open the device (then the
+   * capture errors with `DeviceBusyError`), to deliver audio once open (then `DeviceLostError`;
+   * allowed twice this long for the first buffer), and to close it (then `onError`).
+   */
+  timeoutSeconds?: number;
+  /** Errors nobody can catch: a close the sound server did not finish in time, an `onOverflow` that threw. */
+  onError?: (error: unknown) => void;
 }
 
 export interface CaptureLoss {
@@ -23,7 +32,7 @@ export interface CaptureLoss {
 }
 
 export interface CaptureStats extends CaptureLoss {
-  /** Device streams open right now in this thread. */
+  /** Device streams open right now in this thread, counting those whose close is still running. */
   openStreams: number;
   /** Captures opened since the module loaded. */
   opened: number;
@@ -32,7 +41,7 @@ export interface CaptureStats extends CaptureLoss {
 /** Refuse bad capture options, naming the field, before anything is opened. */
 export function checkCaptureOptions(options: CaptureOptions): CaptureOptions {
   if (options === null || typeof options !== 'object') throw new InvalidArgumentError('options', options, 'an object');
-  const { device: selector, latency, bufferSeconds = 1, onOverflow } = options;
+  const { device: selector, latency, bufferSeconds = 1, onOverflow, timeoutSeconds = DEFAULT_TIMEOUT_SECONDS, onError } = options;
   assertDeviceSelector(selector);
   if (latency !== undefined && !(typeof latency === 'number' && latency > 0 && latency <= 2)) {
     throw new InvalidArgumentError('latency', latency, 'seconds, above 0 and at most 2');
@@ -42,6 +51,12 @@ export function checkCaptureOptions(options: CaptureOptions): CaptureOptions {
   }
   if (onOverflow !== undefined && typeof onOverflow !== 'function') {
     throw new InvalidArgumentError('onOverflow', onOverflow, 'a function');
+  }
+  if (!(typeof timeoutSeconds === 'number' && timeoutSeconds >= 0.1 && timeoutSeconds <= 600)) {
+    throw new InvalidArgumentError('timeoutSeconds', timeoutSeconds, 'seconds from 0.1 to 600');
+  }
+  if (onError !== undefined && typeof onError !== 'function') {
+    throw new InvalidArgumentError('onError', onError, 'a function');
   }
   return options;
 }
@@ -54,60 +69,110 @@ const closedTotals = { framesLost: 0, inputOverflows: 0, opened: 0 };
  * own stream. Frames are exactly `framesPerBuffer` frames of interleaved float32; `time` is the
  * first frame's ADC time in seconds on CLOCK_MONOTONIC (the clock of `process.hrtime()`), so
  * `Number(process.hrtime.bigint()) / 1e9 - frame.time` is the delay from the converter to you.
- * Unsubscribing closes the device at once. A device that goes away errors the stream with
- * `DeviceLostError`; failures to open map to `DeviceNotFoundError`, `DeviceBusyError`, or
- * `InvalidArgumentError` for a format the device refuses.
+ * Unsubscribing stops delivery at once and closes the device on the addon's PortAudio thread.
+ * The JS thread never waits for the sound server: opening, starting and closing run on that thread,
+ * each bounded by `timeoutSeconds`. A device that goes away, or a sound server that stops delivering,
+ * errors the stream with `DeviceLostError`; failures to open map to `DeviceNotFoundError`,
+ * `DeviceBusyError` (also: the sound server did not answer in time), or `InvalidArgumentError`
+ * for a format the device refuses.
  */
 export function openCapture(format: AudioFormat, options: CaptureOptions = {}): Observable<DeviceFrame> {
   const { sampleRate, channels, framesPerBuffer } = resolveFormat(format);
-  const { device: selector, latency, bufferSeconds = 1, onOverflow } = checkCaptureOptions(options);
+  const {
+    device: selector,
+    latency,
+    bufferSeconds = 1,
+    onOverflow,
+    timeoutSeconds = DEFAULT_TIMEOUT_SECONDS,
+    onError,
+  } = checkCaptureOptions(options);
+  const report = (error: unknown) => {
+    try {
+      onError?.(error);
+    } catch {
+      // onError is the last resort: nothing is left to tell.
+    }
+  };
 
   return new Observable<DeviceFrame>((subscriber) => {
     const binding = loadBinding();
-    const device = findDevice(selector);
-    if (channels > device.maxInputChannels) {
-      throw new InvalidArgumentError('channels', channels, `at most ${device.maxInputChannels} for "${device.name}"`);
-    }
-    const ringFrames = Math.max(4 * framesPerBuffer, Math.ceil(bufferSeconds * sampleRate));
-    let reportedLoss = 0;
+    let stream: NativeCaptureStream | undefined;
     let closed = false;
-    const close = () => {
+    let watchdog: NodeJS.Timeout | undefined;
+
+    const release = () => {
       if (closed) return;
       closed = true;
+      clearInterval(watchdog);
+      if (!stream) return;
       const { framesLost, inputOverflows } = stream.stats();
       closedTotals.framesLost += framesLost;
       closedTotals.inputOverflows += inputOverflows;
       live.delete(stream);
-      stream.close();
+      withTimeout(stream.close(), timeoutSeconds, () => serverTimeoutError('close the input device', timeoutSeconds)).catch(report);
     };
-    const stream = new binding.CaptureStream(
-      { device: device.index, channels, sampleRate, framesPerBuffer, latency: latency ?? device.defaultLowInputLatency, ringFrames },
-      (samples, time, framesLost) => {
-        if (framesLost > reportedLoss && onOverflow) {
-          reportedLoss = framesLost;
-          try {
-            onOverflow({ framesLost, inputOverflows: stream.stats().inputOverflows });
-          } catch (error) {
-            // An exception here would be fatal inside the addon's callback; the frames still go on.
-            console.error('micgate: the onOverflow callback threw', error);
+    const fail = (error: unknown) => {
+      if (closed) return;
+      release();
+      subscriber.error(error);
+    };
+
+    let deviceName = selector === undefined ? 'default' : String(selector);
+    const open = async () => {
+      const device = await findDevice(selector, timeoutSeconds);
+      deviceName = device.name;
+      if (closed) return;
+      if (channels > device.maxInputChannels) {
+        throw new InvalidArgumentError('channels', channels, `at most ${device.maxInputChannels} for "${device.name}"`);
+      }
+      const ringFrames = Math.max(4 * framesPerBuffer, Math.ceil(bufferSeconds * sampleRate));
+      let reportedLoss = 0;
+      const opened = new binding.CaptureStream(
+        { device: device.index, channels, sampleRate, framesPerBuffer, latency: latency ?? device.defaultLowInputLatency, ringFrames },
+        (samples, time, framesLost) => {
+          if (framesLost > reportedLoss && onOverflow) {
+            reportedLoss = framesLost;
+            try {
+              onOverflow({ framesLost, inputOverflows: opened.stats().inputOverflows });
+            } catch (error) {
+              // An exception here would be fatal inside the addon's callback; the frames still go on.
+              report(error);
+            }
           }
+          subscriber.next({ samples, frames: framesPerBuffer, sampleRate, channels, time });
+        },
+        (_reason, message) => fail(new DeviceLostError(`the input device "${device.name}" went away during capture (${message})`)),
+      );
+      stream = opened;
+      live.add(opened);
+      closedTotals.opened += 1;
+      await withTimeout(opened.start(), timeoutSeconds, () => serverTimeoutError(`open "${device.name}"`, timeoutSeconds));
+      if (closed) return;
+      // A sound server that stops answering (SIGSTOP, a hang) sends no error: notice that PortAudio's
+      // callbacks stopped. (Their count, not the frames JS received: a blocked JS thread is no stall.)
+      let callbacks = 0;
+      let progressAt = performance.now();
+      const check = () => {
+        const now = performance.now();
+        const seen = opened.stats().callbacks;
+        if (seen !== callbacks) {
+          callbacks = seen;
+          progressAt = now;
+          return;
         }
-        subscriber.next({ samples, frames: framesPerBuffer, sampleRate, channels, time });
-      },
-      (_reason, message) => {
-        close();
-        subscriber.error(new DeviceLostError(`the input device "${device.name}" went away during capture (${message})`));
-      },
-    );
-    try {
-      stream.start();
-    } catch (error) {
-      stream.close();
-      throw mapOpenError(error, device.name, { channels, sampleRate });
-    }
-    live.add(stream);
-    closedTotals.opened += 1;
-    return close;
+        if (now - progressAt > (seen === 0 ? 2 : 1) * timeoutSeconds * 1000) {
+          fail(
+            new DeviceLostError(
+              `the input device "${device.name}" delivered no audio for ${((now - progressAt) / 1000).toFixed(1)} s (is PulseAudio or PipeWire stopped or hung?)`,
+            ),
+          );
+        }
+      };
+      watchdog = setInterval(check, Math.min(500, timeoutSeconds * 250));
+      watchdog.unref();
+    };
+    open().catch((error: unknown) => fail(error instanceof MicgateError ? error : mapOpenError(error, deviceName, { channels, sampleRate })));
+    return release;
   });
 }
 
@@ -120,7 +185,7 @@ export function captureStats(): CaptureStats {
     framesLost += stats.framesLost;
     inputOverflows += stats.inputOverflows;
   }
-  const openStreams = live.size === 0 ? 0 : loadBinding().openStreamCount();
+  const openStreams = closedTotals.opened === 0 ? 0 : loadBinding().openStreamCount();
   return { openStreams, opened: closedTotals.opened, framesLost, inputOverflows };
 }
 

@@ -1,9 +1,11 @@
 import { MicgateError } from '@micgate/core';
 import { isAppId } from '../permission/app-id.js';
 import { defaultConfigDir } from '../permission/config-dir.js';
+import { shown } from '../permission/shown.js';
 import { createPermissionStore, type PermissionStore } from '../permission/store.js';
 import type { PermissionSnapshot } from '../permission/store-file.js';
 import { usage } from './usage.js';
+import { packageVersion } from './version.js';
 
 export interface CliIo {
   stdout: NodeJS.WritableStream;
@@ -15,28 +17,40 @@ export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
 
-class UsageError extends Error {}
+/** The command line was wrong: exit status 2. */
+export class UsageError extends MicgateError {
+  constructor(message: string) {
+    super('ERR_MICGATE_USAGE', message);
+  }
+}
+
+/** Text from the store or the command line, safe to print: no control characters, bounded. */
+const safe = (text: string) => shown(text, 2000);
 
 /** The `micgate` settings command; resolves with the exit status. */
 export async function runMicgate(argv: readonly string[], io: CliIo): Promise<number> {
   const store = createPermissionStore({
     configDir: defaultConfigDir(io.env),
-    logger: { warn: (message) => io.stderr.write(`${message}\n`) },
+    onError: (error) => io.stderr.write(`micgate: warning: ${safe(error instanceof Error ? error.message : String(error))}\n`),
   });
   try {
     if (argv.includes('--help') || argv.includes('-h') || argv[0] === 'help') {
       io.stdout.write(usage(store.path));
       return EXIT_OK;
     }
+    if (argv[0] === '--version' || argv[0] === '-V') {
+      io.stdout.write(`micgate ${packageVersion()}\n`);
+      return EXIT_OK;
+    }
     return await runCommand(argv, store, io);
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr.write(`micgate: ${error.message}\nRun \`micgate --help\` for usage.\n`);
+      io.stderr.write(`micgate: ${safe(error.message)}\nRun \`micgate --help\` for usage.\n`);
       return EXIT_USAGE;
     }
     const message = error instanceof Error ? error.message : String(error);
     const code = error instanceof MicgateError ? error.code : ((error as NodeJS.ErrnoException | undefined)?.code ?? '');
-    io.stderr.write(`micgate: ${message}${code ? ` (${code})` : ''}\n`);
+    io.stderr.write(`micgate: ${safe(message)}${code ? ` [${safe(String(code))}]` : ''}\n`);
     return EXIT_FAILURE;
   }
 }
@@ -55,8 +69,16 @@ async function runCommand(argv: readonly string[], store: PermissionStore, io: C
     }
     case 'grant':
     case 'deny': {
+      const force = takeFlag(rest, '--force');
       const appId = takeAppId(rest, command);
       expectNoMore(rest, command);
+      if (!force && !(await store.known(appId))) {
+        const ids = Object.keys(await store.list());
+        io.stderr.write(
+          `micgate: the store has never seen "${appId}"${ids.length ? ` (it knows ${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', …' : ''})` : ''}. Check the spelling (the app id is what the program passes as appId), or run \`micgate ${command} ${appId} --force\` to ${command === 'grant' ? 'allow' : 'deny'} it anyway.\n`,
+        );
+        return EXIT_FAILURE;
+      }
       await store.set(appId, command === 'grant' ? 'granted' : 'denied');
       io.stdout.write(
         command === 'grant'
@@ -110,6 +132,13 @@ function formatList(apps: PermissionSnapshot, path: string): string {
   const rows = Object.entries(apps).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   if (rows.length === 0) return `No app has a remembered decision (${path}).\n`;
   const width = Math.max(3, ...rows.map(([appId]) => appId.length));
-  const lines = rows.map(([appId, entry]) => `${appId.padEnd(width)}  ${entry.decision.padEnd(8)}  ${entry.time}`);
+  const lines = rows.map(([appId, entry]) => `${safe(appId).padEnd(width)}  ${entry.decision.padEnd(8)}  ${localTime(entry.time)}`);
   return `${'APP'.padEnd(width)}  ${'DECISION'}  SINCE\n${lines.join('\n')}\n`;
+}
+
+/** `2026-01-02 12:04:05` in the local time zone (the store keeps UTC; `--json` shows it as stored). */
+function localTime(iso: string): string {
+  const date = new Date(iso);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())} ${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}`;
 }

@@ -1,25 +1,25 @@
 import { type FSWatcher, watch } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
 
 export interface FileWatchOptions {
   /** Use fs.watch on the directory (default true); the poll runs either way. */
   useFsWatch?: boolean;
-  /** How often the poll compares the file's identity, size and time (default 250 ms). */
+  /** How often the poll compares the folder's identity and times (default 250 ms). */
   pollMs?: number;
   /** Quiet time before reporting, so one write's burst of events is one report (default 40 ms). */
   debounceMs?: number;
 }
 
 /**
- * Call `onChange` (debounced) when `dir/fileName` may have changed: fs.watch on the directory
- * sees renames onto the file at once; a poll of the file's stat catches what fs.watch misses
- * (network file systems, a directory created or replaced later). Nothing here keeps the process
- * alive, and the returned function releases everything.
+ * Call `onChange` (debounced) when a file in `dir` that `accept`s its name may have changed:
+ * fs.watch on the folder sees renames into it at once; a poll of the folder's stat (a rename or
+ * removal in it changes its times) catches what fs.watch misses (network file systems, a folder
+ * created or replaced later). Nothing here keeps the process alive, and the returned function
+ * releases everything.
  */
-export function watchFile(dir: string, fileName: string, onChange: () => void, options: FileWatchOptions = {}): () => void {
+export function watchFile(dir: string, accept: (fileName: string) => boolean, onChange: () => void, options: FileWatchOptions = {}): () => void {
   const { useFsWatch = true, pollMs = 250, debounceMs = 40 } = options;
-  const path = join(dir, fileName);
+  const path = dir;
   let stopped = false;
   let watcher: FSWatcher | undefined;
   let debounce: NodeJS.Timeout | undefined;
@@ -40,7 +40,7 @@ export function watchFile(dir: string, fileName: string, onChange: () => void, o
     if (!useFsWatch || watcher || stopped) return;
     try {
       watcher = watch(dir, { persistent: false }, (_event, changed) => {
-        if (changed === null || changed === fileName) schedule();
+        if (changed === null || accept(String(changed))) schedule();
       });
       watcher.on('error', detach);
     } catch {
@@ -85,7 +85,7 @@ export function watchFile(dir: string, fileName: string, onChange: () => void, o
 async function fileSignature(path: string): Promise<string> {
   try {
     const info = await stat(path, { bigint: true });
-    return `${info.dev}:${info.ino}:${info.size}:${info.mtimeNs}`;
+    return `${info.dev}:${info.ino}:${info.mtimeNs}:${info.ctimeNs}`;
   } catch {
     return 'missing';
   }

@@ -1,4 +1,4 @@
-import { type AudioFrame, encodeWav, levelFraction, measureLevel } from '@micgate/core';
+import { type AudioFrame, encodeWav } from '@micgate/core';
 
 /** One recording: the frames as they came (silence while not granted), ready to save as WAV. */
 export interface Take {
@@ -32,11 +32,6 @@ export function createTake(format: { sampleRate: number; channels: number }): Ta
     },
     toWav: () => encodeWav(chunks, { sampleRate: format.sampleRate, channels: format.channels }),
   };
-}
-
-/** 0…1 for a meter bar: dBFS from -60 to 0, silence at 0. */
-export function meterFraction(samples: Float32Array, floorDb = -60): number {
-  return levelFraction(measureLevel(samples).dbfs, floorDb);
 }
 
 /** A file name for a take, from its start time: recording-2026-11-26T14-03-05.wav. */

@@ -1,6 +1,6 @@
 import { type AudioFrame, decodeWav } from '@micgate/core';
 import { describe, expect, it } from 'vitest';
-import { createTake, meterFraction, takeFileName } from '../src/renderer/take.js';
+import { createTake, takeFileName } from '../src/take.js';
 
 function frame(samples: Float32Array, gated: boolean, position: number): AudioFrame {
   return { samples, frames: samples.length, sampleRate: 48_000, channels: 1, position, time: position / 48_000, gated };
@@ -25,12 +25,6 @@ describe('a take', () => {
   it('refuses a frame of another format', () => {
     const take = createTake({ sampleRate: 48_000, channels: 1 });
     expect(() => take.add({ ...frame(new Float32Array(2048), false, 0), channels: 2, frames: 1024 })).toThrow(/does not belong/);
-  });
-
-  it('meters silence at 0, full scale at 1, -30 dBFS halfway', () => {
-    expect(meterFraction(new Float32Array(64))).toBe(0);
-    expect(meterFraction(new Float32Array(64).fill(1))).toBe(1);
-    expect(meterFraction(new Float32Array(64).fill(10 ** (-30 / 20)))).toBeCloseTo(0.5, 6);
   });
 
   it('names files from the start time, without characters file systems refuse', () => {

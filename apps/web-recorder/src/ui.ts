@@ -1,0 +1,7 @@
+/**
+ * What the Electron recorder's page shares with this one (import `@micgate/web-recorder/ui`): the
+ * take (continuous time, gated silence included, saved as WAV) and the level meter with its scale.
+ * Its prompt is the main process's dialog, so the page's explanation dialog is not shared.
+ */
+export { drawMeter, fillScale } from './draw.js';
+export { createTake, type Take, takeFileName } from './take.js';

@@ -1,0 +1,5 @@
+/**
+ * `micgate/conformance`
+ * @module micgate/conformance
+ */
+export * from '@micgate/conformance';

@@ -1,0 +1,5 @@
+/**
+ * `micgate/electron/main`
+ * @module micgate/electron/main
+ */
+export * from '@micgate/electron/main';

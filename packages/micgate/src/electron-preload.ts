@@ -1,0 +1,5 @@
+/**
+ * `micgate/electron/preload`
+ * @module micgate/electron/preload
+ */
+export * from '@micgate/electron/preload';

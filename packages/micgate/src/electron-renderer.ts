@@ -1,0 +1,5 @@
+/**
+ * `micgate/electron/renderer`
+ * @module micgate/electron/renderer
+ */
+export * from '@micgate/electron/renderer';

@@ -1,0 +1,5 @@
+/**
+ * `micgate/mock`
+ * @module micgate/mock
+ */
+export * from '@micgate/mock';
