@@ -1,11 +1,15 @@
 import { concat, measureTone } from '@micgate/conformance';
-import { FAKE_MICROPHONE, setMicrophonePermission } from '@micgate/chromium-rig/page';
+import { clickPage, FAKE_MICROPHONE, setMicrophonePermission } from '@micgate/chromium-rig/page';
 import { createAudioSession, type RecordPermission } from 'micgate';
 import { createMockPlatform } from 'micgate/mock';
 import { filter, firstValueFrom, take, toArray } from 'rxjs';
-import { afterEach, expect, test } from 'vitest';
+import { afterEach, beforeAll, expect, test } from 'vitest';
 
 type Global = { micgate?: unknown };
+
+// Chromium keeps its default autoplay policy: audio starts only after a user gesture, so the page
+// gets one real click first, as a user gives one.
+beforeAll(() => clickPage());
 
 /** What `exposeMicrophoneBridge` puts on an Electron page, answering `permission`. */
 function fakeBridge(permission: RecordPermission) {
