@@ -88,8 +88,8 @@ export function createNodeAdapter(options: NodeAdapterOptions): NodeAdapter {
     options.store ??
     createPermissionStore({
       ...(options.configDir === undefined ? {} : { configDir: options.configDir }),
-      // The store reports through a warn(message) logger; the adapter's vocabulary is onError.
-      logger: { warn: (message: string) => onError(new Error(message)) },
+      // The store's typed errors (damaged, insecure, newer version) reach the app as they are.
+      onError,
     });
 
   let closed = false;
