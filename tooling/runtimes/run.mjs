@@ -7,7 +7,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
-import { createProject, packAll, run, workspace } from '../pack-test/lib.mjs';
+import { createProject, packAll, run, workspace } from '@micgate/pack-test/lib.mjs';
 
 export const RUNTIMES = { bun: '1.4.5', deno: '2.9.6' };
 

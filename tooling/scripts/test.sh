@@ -22,7 +22,10 @@ node tooling/scripts/mutation-rules.mjs
 # Deno (pinned, from the npm registry). Each prints its time per step.
 packed="$(mktemp -d)"
 trap 'rm -rf "$packed"' EXIT
-node tooling/pack-test/run.mjs --project "$packed"
+# The published @micgate/node carries a prebuilt addon (PortAudio linked in statically): build it, then
+# install the tarballs where no compiler, pkg-config or PortAudio headers can be found, as most users have.
+pnpm --filter @micgate/node build:prebuilt
+MICGATE_PACK_NO_COMPILER=1 node tooling/pack-test/run.mjs --project "$packed"
 node tooling/runtimes/run.mjs --project "$packed/app"
 # The API reference from the types (TypeDoc, warnings are errors) and what a release would publish.
 step_started=$SECONDS
