@@ -85,6 +85,15 @@ describe('the request handler', () => {
     expect(await granted.session.requestMedia(APP_PAGE)).toBe(true);
   });
 
+  it('refuses a request that names no security origin, whatever its URL says', async () => {
+    const { session, dialog } = rig({}, 'granted');
+    const answer = await session.request('media', { requestingUrl: APP_PAGE, isMainFrame: true, mediaTypes: ['audio'], securityOrigin: '' });
+    expect(answer).toBe(false);
+    expect(session.check('media', APP, { isMainFrame: true, mediaType: 'audio', securityOrigin: '', requestingUrl: APP_PAGE })).toBe(false);
+    expect(session.checkMedia(APP)).toBe(true);
+    expect(dialog.shown).toHaveLength(0);
+  });
+
   it('asks with the app dialog once for an undetermined getUserMedia and answers from it', async () => {
     const { session, dialog, store, broker } = rig();
     const first = session.requestMedia(APP_PAGE);
@@ -399,6 +408,26 @@ describe('options', () => {
       expect((thrown as InvalidArgumentError).field).toBe(field);
     }
     expect(() => rig({ usageDescription: '  ' })).toThrow(MissingUsageDescriptionError);
+  });
+
+  it('an allowedOrigins entry with a path is refused, never widened to every page of that origin', () => {
+    // Chromium gives every file: page the one origin `file://`: this entry would allow ~/Downloads/evil.html too.
+    for (const entry of ['file:///opt/app/index.html', 'app://bundle/index.html', 'http://localhost:5173/app?x=1']) {
+      let thrown: unknown;
+      try {
+        rig({ allowedOrigins: [entry] });
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown, entry).toBeInstanceOf(InvalidArgumentError);
+      expect((thrown as InvalidArgumentError).field).toBe('allowedOrigins[0]');
+    }
+  });
+
+  it('"file://" is the explicit opt-in for every local file', async () => {
+    const { session } = rig({ allowedOrigins: ['file://'] }, 'granted');
+    expect(await session.requestMedia('file:///home/u/Downloads/evil.html')).toBe(true);
+    expect(await session.requestMedia(FOREIGN_PAGE)).toBe(false);
   });
 
   it('origins compare as Chromium spells them', () => {

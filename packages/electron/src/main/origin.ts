@@ -21,6 +21,29 @@ export function originOf(url: string): string | undefined {
   return `${parsed.protocol}//${parsed.host}`;
 }
 
+/** Every local file: the one `allowedOrigins` entry that lets any `file:` page ask. */
+export const EVERY_LOCAL_FILE = 'file://';
+
+/**
+ * An entry names an origin only: `app://bundle`, `http://localhost:5173`, or `file://` for every
+ * local file (Chromium gives every file: page the one origin `file://`, so a path such as
+ * `file:///opt/app/index.html` cannot narrow it, and is refused rather than silently widened).
+ */
+function entryOrigin(entry: unknown): string | undefined {
+  if (typeof entry !== 'string') return undefined;
+  if (entry === EVERY_LOCAL_FILE || entry === 'file:///') return 'file://';
+  let parsed: URL;
+  try {
+    parsed = new URL(entry);
+  } catch {
+    return undefined;
+  }
+  if (parsed.protocol === 'file:') return undefined;
+  const hasPath = parsed.pathname !== '' && parsed.pathname !== '/';
+  if (hasPath || parsed.search !== '' || parsed.hash !== '' || parsed.username !== '' || parsed.password !== '') return undefined;
+  return originOf(entry);
+}
+
 /** The app's own origins, normalised; refuses anything that is not an origin, naming the field. */
 export function originMatcher(allowedOrigins: unknown): (candidate: string | null | undefined) => boolean {
   if (!Array.isArray(allowedOrigins) || allowedOrigins.length === 0) {
@@ -28,9 +51,13 @@ export function originMatcher(allowedOrigins: unknown): (candidate: string | nul
   }
   const allowed = new Set<string>();
   for (const [index, entry] of allowedOrigins.entries()) {
-    const origin = typeof entry === 'string' ? originOf(entry) : undefined;
+    const origin = entryOrigin(entry);
     if (origin === undefined) {
-      throw new InvalidArgumentError(`allowedOrigins[${index}]`, entry, 'an origin such as "app://bundle" or "http://localhost:5173"');
+      throw new InvalidArgumentError(
+        `allowedOrigins[${index}]`,
+        entry,
+        'an origin without a path, such as "app://bundle" or "http://localhost:5173" ("file://" allows every local file)',
+      );
     }
     allowed.add(origin);
   }

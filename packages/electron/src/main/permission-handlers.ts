@@ -30,7 +30,9 @@ export function createPermissionHandlers(deps: PermissionHandlerDeps): { request
       return;
     }
     const mediaTypes = 'mediaTypes' in details ? (details.mediaTypes ?? []) : [];
-    const origin = 'securityOrigin' in details && details.securityOrigin ? details.securityOrigin : details.requestingUrl;
+    // The frame's security origin, never its URL: a URL can be made to look like the app's own.
+    // A request that does not say which origin asks is refused.
+    const origin = 'securityOrigin' in details ? details.securityOrigin : undefined;
     if (mediaTypes.includes('video') || !mediaTypes.includes('audio') || !deps.isAllowedOrigin(origin)) {
       callback(false);
       return;
@@ -47,7 +49,7 @@ export function createPermissionHandlers(deps: PermissionHandlerDeps): { request
   const check: PermissionCheckHandler = (webContents, permission, requestingOrigin, details) => {
     if (permission !== 'media') return otherCheck ? otherCheck(webContents, permission, requestingOrigin, details) : false;
     if (details.mediaType !== 'audio') return false;
-    if (!deps.isAllowedOrigin(details.securityOrigin || requestingOrigin)) return false;
+    if (!deps.isAllowedOrigin(details.securityOrigin)) return false;
     return deps.current().permission === 'granted';
   };
 
