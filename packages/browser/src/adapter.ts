@@ -45,6 +45,11 @@ export interface BrowserAdapter extends RecordPermissionAdapter {
   /** The current capture state, then every change. */
   readonly captureState$: Observable<CaptureState>;
   /**
+   * Why status is 'denied' when the reason is not the user's decision: set in a frame whose
+   * permissions policy does not allow the microphone (an iframe without `allow="microphone"`).
+   */
+  readonly reason: string | undefined;
+  /**
    * Release the adapter (the app's to call; `session.close()` leaves it open): open prompts
    * resolve 'undetermined' and the explanation closes (a browser prompt already shown stays up,
    * and the browser keeps its answer), `changes()` streams and open captures complete.
@@ -181,6 +186,9 @@ export function createBrowserAdapter(options: BrowserAdapterOptions = {}): Brows
       return capture.state;
     },
     captureState$: capture.state$,
+    get reason() {
+      return watcher.reason;
+    },
     close() {
       if (closed) return;
       closed = true;

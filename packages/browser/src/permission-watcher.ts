@@ -13,6 +13,15 @@ export interface PermissionStatusLike {
   removeEventListener?(type: 'change', listener: () => void): void;
 }
 
+/** `document.permissionsPolicy` (or Chromium's older `document.featurePolicy`). */
+interface PermissionsPolicyLike {
+  allowsFeature(feature: string): boolean;
+}
+
+/** Why the frame can never record, whatever the site's permission says. */
+const POLICY_BLOCKED_REASON =
+  'the page runs in a frame whose permissions policy does not allow the microphone: the embedding page must give the iframe allow="microphone"';
+
 export interface PermissionWatcherOptions {
   /** Defaults to `navigator.permissions`; `null` behaves as a browser without the Permissions API. */
   permissions?: PermissionsLike | null | undefined;
@@ -31,6 +40,8 @@ export interface PermissionWatcher {
   learn(outcome: RecordPermission): void;
   /** Read the status again now and report it to `changes()` subscribers if it moved. */
   recheck(): Promise<RecordPermission>;
+  /** Set while the frame's permissions policy blocks the microphone (status is then 'denied'). */
+  readonly reason: string | undefined;
 }
 
 export function toRecordPermission(state: string): RecordPermission {
@@ -51,6 +62,16 @@ export function createPermissionWatcher(options: PermissionWatcherOptions = {}):
   const doc = options.document ?? (typeof document === 'undefined' ? undefined : document);
   const noticed = new Subject<RecordPermission>();
   let learned: RecordPermission | undefined;
+  const policy = permissionsPolicyOf(doc);
+
+  /** The frame's permissions policy is fixed when the frame loads; the site's permission does not change it. */
+  function blockedByPolicy(): boolean {
+    try {
+      return policy !== undefined && policy.allowsFeature('microphone') === false;
+    } catch {
+      return false;
+    }
+  }
 
   async function query(): Promise<PermissionStatusLike | undefined> {
     if (!permissions || typeof permissions.query !== 'function') return undefined;
@@ -62,6 +83,8 @@ export function createPermissionWatcher(options: PermissionWatcherOptions = {}):
   }
 
   async function status(): Promise<RecordPermission> {
+    // The Permissions API answers for the site, so it says 'granted' inside a frame that can never record.
+    if (blockedByPolicy()) return 'denied';
     const current = await query();
     if (current) return toRecordPermission(current.state);
     return learned ?? 'undetermined';
@@ -89,7 +112,7 @@ export function createPermissionWatcher(options: PermissionWatcherOptions = {}):
         subscriber.next(value);
       };
       const onStatusChange = () => {
-        if (watched) report(toRecordPermission(watched.state));
+        if (watched) report(blockedByPolicy() ? 'denied' : toRecordPermission(watched.state));
       };
       const onReturn = () => {
         if (doc?.visibilityState === 'hidden') return;
@@ -104,7 +127,7 @@ export function createPermissionWatcher(options: PermissionWatcherOptions = {}):
       query().then((current) => {
         if (stopped) return;
         if (current) {
-          last ??= toRecordPermission(current.state);
+          last ??= blockedByPolicy() ? 'denied' : toRecordPermission(current.state);
           watched = current;
           current.addEventListener?.('change', onStatusChange);
         } else {
@@ -124,5 +147,24 @@ export function createPermissionWatcher(options: PermissionWatcherOptions = {}):
     });
   }
 
-  return { status, changes, learn, recheck };
+  return {
+    status,
+    changes,
+    learn,
+    recheck,
+    get reason() {
+      return blockedByPolicy() ? POLICY_BLOCKED_REASON : undefined;
+    },
+  };
+}
+
+function permissionsPolicyOf(doc: unknown): PermissionsPolicyLike | undefined {
+  if (doc === null || typeof doc !== 'object') return undefined;
+  const { permissionsPolicy, featurePolicy } = doc as { permissionsPolicy?: unknown; featurePolicy?: unknown };
+  for (const candidate of [permissionsPolicy, featurePolicy]) {
+    if (candidate !== null && typeof candidate === 'object' && typeof (candidate as PermissionsPolicyLike).allowsFeature === 'function') {
+      return candidate as PermissionsPolicyLike;
+    }
+  }
+  return undefined;
 }
