@@ -43,7 +43,7 @@ try {
     try {
       const played = await rig.setSine(440, 0.5);
       const env = { ...process.env, ...rig.env, XDG_CONFIG_HOME: join(root, 'config') };
-      run(projectBin('micgate'), ['grant', 'pack-test'], { cwd: project, env });
+      run(projectBin('micgate'), ['grant', 'pack-test', '--force']  /* the app has not run on this store yet */, { cwd: project, env });
       const measured = JSON.parse(run(process.execPath, ['record.mjs', '2', 'pack-test'], { cwd: project, env, capture: true, timeoutMs: 30_000 }).trim().split('\n').at(-1));
       log(`measured ${JSON.stringify(measured)}; the rig plays ${played.frequency} Hz at RMS ${played.rms.toFixed(3)}`);
       const problems = [];

@@ -90,7 +90,8 @@ try {
       checks.resolves = resolved.replace(/^.*node_modules\//, '');
 
       // A grant made with the Node command is read by this runtime: the rig's tone.
-      micgate('grant', appId);
+      // --force: the app has not run on this store yet, as in a user's setup script.
+      micgate('grant', appId, '--force');
       const granted = lastJson((await runFor(...how[runtime]('record.mjs', '2', appId), { cwd: project, env, timeoutMs: 30_000 })).stdout);
       if (granted.adapter !== 'node' || granted.frames !== 200) throw new Error(`${runtime}: ${JSON.stringify(granted)}`);
       if (Math.abs(granted.frequency / played.frequency - 1) > 0.01 || Math.abs(granted.rms / played.rms - 1) > 0.1) {
@@ -100,7 +101,7 @@ try {
       if ((await rig.sourceOutputs()) !== 0) throw new Error(`${runtime}: a capture stream is still open after the process exited`);
 
       // A denial (set with the command): exact zeros.
-      micgate('deny', appId);
+      micgate('deny', appId, '--force');
       const denied = lastJson((await runFor(...how[runtime]('record.mjs', '1', appId), { cwd: project, env, timeoutMs: 30_000 })).stdout);
       if (denied.nonZero !== 0 || denied.gated !== denied.frames || denied.frames !== 100) throw new Error(`${runtime}: after a denial ${JSON.stringify(denied)}`);
       checks.zeros = `${denied.frames} buffers, every sample 0`;

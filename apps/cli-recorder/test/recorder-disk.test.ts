@@ -15,7 +15,7 @@ let env: NodeJS.ProcessEnv;
 beforeEach(async () => {
   dir = await tempDir();
   env = { PATH: process.env.PATH, HOME: dir.path, XDG_CONFIG_HOME: join(dir.path, 'config') };
-  expect((await finished(spawnNode([micgateBin, 'deny', 'micgate-record'], env))).code).toBe(0);
+  expect((await finished(spawnNode([micgateBin, 'deny', 'micgate-record', '--force'], env))).code).toBe(0);
 });
 afterEach(() => dir.remove());
 

@@ -34,7 +34,7 @@ describe('micgate-record without a microphone', () => {
   });
 
   it('when denied, records exact zeros for the whole duration and says how to allow it, status 4', async () => {
-    expect((await run(micgateBin, 'deny', 'micgate-record')).code).toBe(0);
+    expect((await run(micgateBin, 'deny', 'micgate-record', '--force')).code).toBe(0);
     const out = join(dir.path, 'denied.wav');
     const started = Date.now();
     const result = await run(recorderBin, out, '--seconds', '0.5', '--rate', '16000', '--channels', '2');
@@ -51,14 +51,14 @@ describe('micgate-record without a microphone', () => {
   });
 
   it('with a custom --app-id, the decision and the advice use that id', async () => {
-    expect((await run(micgateBin, 'deny', 'com.example.rec')).code).toBe(0);
+    expect((await run(micgateBin, 'deny', 'com.example.rec', '--force')).code).toBe(0);
     const result = await run(recorderBin, join(dir.path, 'x.wav'), '--seconds', '0.1', '--app-id', 'com.example.rec');
     expect(result.code).toBe(4);
     expect(result.stderr).toContain('`npx micgate grant com.example.rec`');
   });
 
   it('when granted on a machine with no input device, says so and how to try the virtual microphone, status 3', async () => {
-    expect((await run(micgateBin, 'grant', 'micgate-record')).code).toBe(0);
+    expect((await run(micgateBin, 'grant', 'micgate-record', '--force')).code).toBe(0);
     const out = join(dir.path, 'out.wav');
     const result = await run(recorderBin, out, '--seconds', '0.2');
     expect(result.code).toBe(3);
@@ -68,7 +68,7 @@ describe('micgate-record without a microphone', () => {
   });
 
   it('warns about an output name that is not .wav, and still writes a WAV', async () => {
-    expect((await run(micgateBin, 'deny', 'micgate-record')).code).toBe(0);
+    expect((await run(micgateBin, 'deny', 'micgate-record', '--force')).code).toBe(0);
     const out = join(dir.path, 'take.mp3');
     const result = await run(recorderBin, out, '--seconds', '0.1');
     expect(result.stderr).toContain(`Warning: ${out} does not end in .wav; it will hold WAV audio all the same.`);
@@ -76,7 +76,7 @@ describe('micgate-record without a microphone', () => {
   });
 
   it('--force replaces an existing file', async () => {
-    expect((await run(micgateBin, 'deny', 'micgate-record')).code).toBe(0);
+    expect((await run(micgateBin, 'deny', 'micgate-record', '--force')).code).toBe(0);
     const out = join(dir.path, 'again.wav');
     await writeFile(out, 'old');
     const result = await run(recorderBin, out, '--seconds', '0.1', '--force');

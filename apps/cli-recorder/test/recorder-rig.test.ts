@@ -35,7 +35,7 @@ describe.skipIf(!hasPulseAudio)('micgate-record on the virtual microphone', () =
   beforeEach(async () => {
     dir = await tempDir();
     env = { PATH: process.env.PATH, HOME: dir.path, XDG_CONFIG_HOME: join(dir.path, 'config'), ...rig.env };
-    expect((await finished(spawnNode([micgateBin, 'grant', 'micgate-record'], env))).code).toBe(0);
+    expect((await finished(spawnNode([micgateBin, 'grant', 'micgate-record', '--force'], env))).code).toBe(0);
   });
   afterEach(() => dir.remove());
 
@@ -97,7 +97,7 @@ describe.skipIf(!hasPulseAudio)('micgate-record on the virtual microphone', () =
     const child = spawnNode([recorderBin, out, '--seconds', '4'], env);
     const done = finished(child);
     await stderrShows(child, /recording \d\.\d s of/, 15_000); // the first progress line, about 1 s in
-    expect((await finished(spawnNode([micgateBin, 'deny', 'micgate-record'], env))).code).toBe(0);
+    expect((await finished(spawnNode([micgateBin, 'deny', 'micgate-record', '--force'], env))).code).toBe(0);
     const result = await done;
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/of it is silence/);

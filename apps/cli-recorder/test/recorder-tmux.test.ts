@@ -69,7 +69,7 @@ const rowsFor = (lines: string[], columns: number) => lines.reduce((sum, line) =
 
 async function recordIn(columns: number, seconds: number, during?: (screen: Screen) => void, resizeTo?: number) {
   const env = { PATH: process.env.PATH, HOME: dir.path, XDG_CONFIG_HOME: join(dir.path, 'config') };
-  expect((await finished(spawnNode([micgateBin, 'deny', 'micgate-record'], env))).code).toBe(0);
+  expect((await finished(spawnNode([micgateBin, 'deny', 'micgate-record', '--force'], env))).code).toBe(0);
   const out = join(dir.path, 'take.wav');
   const command = `cd ${JSON.stringify(dir.path)} && env HOME=${JSON.stringify(dir.path)} XDG_CONFIG_HOME=${JSON.stringify(env.XDG_CONFIG_HOME)} TERM=xterm-256color ${JSON.stringify(process.execPath)} ${JSON.stringify(recorderBin)} ${JSON.stringify(out)} --seconds ${seconds}; echo "status $?"; sleep 30`;
   tmux('new-session', '-d', '-s', 'rec', '-x', String(columns), '-y', '30', command);
