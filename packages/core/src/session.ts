@@ -1,4 +1,15 @@
-import { asyncScheduler, BehaviorSubject, distinctUntilChanged, filter, Observable, Subject, type Subscription, share, takeUntil } from 'rxjs';
+import {
+  asyncScheduler,
+  BehaviorSubject,
+  distinctUntilChanged,
+  filter,
+  Observable,
+  type SchedulerLike,
+  Subject,
+  type Subscription,
+  share,
+  takeUntil,
+} from 'rxjs';
 import {
   abortError,
   asError,
@@ -9,7 +20,7 @@ import {
   SessionClosedError,
 } from './errors.js';
 import { resolveFormat } from './format.js';
-import { silenceGate } from './gate.js';
+import { silenceGate, silentForEach } from './gate.js';
 import { GuardedStream } from './guarded-stream.js';
 import { isRecordPermission } from './permission.js';
 import { singleFlight } from './single-flight.js';
@@ -29,15 +40,20 @@ export function createAudioSession(options: AudioSessionOptions): AudioSession {
     throw new InvalidArgumentError('options', options, 'an object');
   }
   const { adapter, usageDescription, appName, scheduler = asyncScheduler } = options;
-  const onError = options.onError ?? ((error: unknown) => console.error('micgate:', error));
   assertAdapter(adapter);
+  if (!isScheduler(scheduler))
+    throw new InvalidArgumentError('scheduler', scheduler, 'a SchedulerLike (now() and schedule())');
+  if (options.onError != null && typeof options.onError !== 'function') {
+    throw new InvalidArgumentError('onError', options.onError, 'a function');
+  }
+  const onError = options.onError ?? ((error: unknown) => console.error('micgate:', error));
   if (usageDescription !== undefined && typeof usageDescription !== 'string') {
     throw new InvalidArgumentError('usageDescription', usageDescription, 'a string');
   }
   if (appName !== undefined && typeof appName !== 'string') {
     throw new InvalidArgumentError('appName', appName, 'a string');
   }
-  const hasUsageDescription = typeof usageDescription === 'string' && usageDescription.trim() !== '';
+  const hasUsageDescription = typeof usageDescription === 'string' && !isBlank(usageDescription);
 
   // undefined until the adapter's status has been read (or a change has arrived).
   const permission = new BehaviorSubject<RecordPermission | undefined>(undefined);
@@ -167,7 +183,13 @@ export function createAudioSession(options: AudioSessionOptions): AudioSession {
 
   /** One recording: the silence gate over the adapter's device, asking the user on the first attempt. */
   function recording(format: AudioFormat): Observable<AudioFrame> {
-    const frames = silenceGate({ format, scheduler, permission$, capture: (asked) => adapter.capture(asked) });
+    const frames = silenceGate({
+      format,
+      scheduler,
+      permission$,
+      current: () => permission.getValue(),
+      capture: (asked) => adapter.capture(asked),
+    });
     return new Observable<AudioFrame>((subscriber) => {
       // A stream obtained before close() and subscribed after it must not start anything.
       if (closed) {
@@ -191,7 +213,7 @@ export function createAudioSession(options: AudioSessionOptions): AudioSession {
     const key = `${format.sampleRate}/${format.channels}/${format.framesPerBuffer}`;
     let shared = recordings.get(key);
     if (!shared) {
-      shared = new GuardedStream(recording(format).pipe(takeUntil(closed$), share()), onError);
+      shared = new GuardedStream(silentForEach(recording(format).pipe(takeUntil(closed$), share())), onError);
       recordings.set(key, shared);
     }
     return shared;
@@ -250,6 +272,24 @@ function isAbortSignal(value: unknown): value is AbortSignal {
     typeof value === 'object' &&
     value !== null &&
     typeof (value as AbortSignal).aborted === 'boolean' &&
-    typeof (value as AbortSignal).addEventListener === 'function'
+    typeof (value as AbortSignal).addEventListener === 'function' &&
+    typeof (value as AbortSignal).removeEventListener === 'function'
   );
+}
+
+function isScheduler(value: unknown): value is SchedulerLike {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as SchedulerLike).now === 'function' &&
+    typeof (value as SchedulerLike).schedule === 'function'
+  );
+}
+
+/**
+ * Nothing a prompt could show: whitespace and separators, format characters (zero-width space,
+ * joiners, BOM, soft hyphen), controls and the other default-ignorable code points.
+ */
+function isBlank(text: string): boolean {
+  return /^[\s\p{Z}\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}]*$/u.test(text);
 }
