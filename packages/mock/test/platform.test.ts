@@ -66,3 +66,16 @@ test('the device delivers one buffer per period on the scheduler, each stamped w
   expect(mock.device.isOpen).toBe(false);
   expect(clock.pending).toBe(0);
 });
+
+test('answers are checked as values, not looked up: names inherited from Object.prototype are refused', () => {
+  const { mock } = setup();
+  for (const answer of ['toString', 'constructor', '__proto__', 'hasOwnProperty', 'valueOf']) {
+    expect(() => mock.user.answerNextPrompt(answer as never), answer).toThrow(
+      expect.objectContaining({ code: 'ERR_MICGATE_INVALID_ARGUMENT', field: 'answer' }),
+    );
+    expect(() => mock.user.answerOpenPrompts(answer as never), answer).toThrow(expect.objectContaining({ field: 'answer' }));
+  }
+  for (const answer of [1, null, undefined, {}]) {
+    expect(() => mock.user.answerNextPrompt(answer as never)).toThrow(expect.objectContaining({ field: 'answer' }));
+  }
+});
