@@ -68,16 +68,30 @@ export function createAudioSession(options: AudioSessionOptions): AudioSession {
   let statusRead: Promise<RecordPermission> | undefined;
 
   // An adapter that cannot watch outside decisions has no changes(); its status is read on demand.
-  const changes: Subscription | undefined = (adapter.supports.changes ? adapter.changes?.() : undefined)?.subscribe({
-    next: (value) => {
-      try {
-        setPermission(checkedPermission(value, 'changes()'));
-      } catch (error) {
-        onError(error);
+  const changes = adapter.supports.changes ? watchChanges() : undefined;
+
+  /** The adapter's changes() stream; a watcher that fails to start is reported, and status is read on demand. */
+  function watchChanges(): Subscription | undefined {
+    try {
+      const stream: unknown = adapter.changes?.();
+      if (typeof (stream as Partial<Observable<unknown>> | null)?.subscribe !== 'function') {
+        throw new MicgateError(ErrorCode.Adapter, "the adapter's changes() gave no Observable");
       }
-    },
-    error: (error: unknown) => onError(error),
-  });
+      return (stream as Observable<unknown>).subscribe({
+        next: (value) => {
+          try {
+            setPermission(checkedPermission(value, 'changes()'));
+          } catch (error) {
+            onError(error);
+          }
+        },
+        error: (error: unknown) => onError(error),
+      });
+    } catch (error) {
+      onError(error);
+      return undefined;
+    }
+  }
 
   // Read the remembered decision now, so recordPermission and recordPermission$ know it early.
   currentPermission().catch(onError);
@@ -90,7 +104,7 @@ export function createAudioSession(options: AudioSessionOptions): AudioSession {
   function currentPermission(): Promise<RecordPermission> {
     const known = permission.getValue();
     if (known !== undefined) return Promise.resolve(known);
-    statusRead ??= adapter.status().then(
+    statusRead ??= fromAdapter(() => adapter.status()).then(
       (value) => {
         const checked = checkedPermission(value, 'status()');
         // A change that arrived while status() was running is newer; keep it.
@@ -107,7 +121,9 @@ export function createAudioSession(options: AudioSessionOptions): AudioSession {
 
   /** One prompt at a time for this session, whose answer everyone waiting on it gets. */
   const ask = singleFlight(() =>
-    adapter.prompt(appName === undefined ? { usageDescription } : { usageDescription, appName }).then((answer) => {
+    fromAdapter(() =>
+      adapter.prompt(appName === undefined ? { usageDescription } : { usageDescription, appName }),
+    ).then((answer) => {
       const checked = checkedPermission(answer, 'prompt()');
       if (checked !== 'undetermined') setPermission(checked);
       return checked === 'granted';
@@ -239,6 +255,15 @@ export function createAudioSession(options: AudioSessionOptions): AudioSession {
     record,
     close,
   };
+}
+
+/** An adapter call as a promise: a synchronous throw rejects it, a plain value resolves it. */
+function fromAdapter<T>(call: () => Promise<T> | T): Promise<T> {
+  try {
+    return Promise.resolve(call());
+  } catch (error) {
+    return Promise.reject(error);
+  }
 }
 
 function checkedPermission(value: unknown, from: string): RecordPermission {

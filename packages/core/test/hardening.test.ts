@@ -225,3 +225,44 @@ describe('17: a re-entrant change does not open the device while denied', () => 
     session.close();
   });
 });
+
+describe('10, nearby: status(), prompt() and changes() that throw or answer nonsense', () => {
+  test('status() throws synchronously: reported, and the request rejects with it; no throw from createAudioSession', async () => {
+    const failure = new Error('status exploded');
+    const { clock, open, errors } = setup();
+    const session = open({
+      status: () => {
+        throw failure;
+      },
+    });
+    expect(await within(clock, 10, session.requestRecordPermission())).toEqual({ error: failure });
+    expect(errors).toContain(failure);
+    session.close();
+  });
+
+  test('status() and prompt() that return plain values are taken as answers', async () => {
+    const { clock, open } = setup();
+    const session = open({
+      status: (() => 'undetermined') as never,
+      prompt: (() => 'denied') as never,
+    });
+    expect(await within(clock, 10, session.requestRecordPermission())).toEqual({ value: false });
+    expect(session.recordPermission).toBe('denied');
+    session.close();
+  });
+
+  test('changes() that throws or is not an Observable is reported; the session still works', async () => {
+    for (const changes of [
+      () => {
+        throw new Error('no watcher');
+      },
+      () => 42,
+    ]) {
+      const { clock, open, errors } = setup('denied');
+      const session = open({ changes: changes as never });
+      expect(await within(clock, 10, session.requestRecordPermission())).toEqual({ value: false });
+      expect(errors).toEqual([expect.any(Error)]);
+      session.close();
+    }
+  });
+});
