@@ -49,6 +49,34 @@ describe('8: a signal that is not an AbortSignal is refused', () => {
     expect(outcome).toEqual({ error: expect.objectContaining({ code: ErrorCode.InvalidArgument, field: 'signal' }) });
     session.close();
   });
+
+  test('a signal whose getters throw: a rejection naming signal, not a synchronous throw', async () => {
+    const { clock, open } = setup('denied');
+    const session = open();
+    const hostile = [
+      {
+        get signal(): AbortSignal {
+          throw new Error('getter');
+        },
+      },
+      {
+        signal: new Proxy({} as AbortSignal, {
+          get() {
+            throw new Error('proxy');
+          },
+        }),
+      },
+    ];
+    for (const options of hostile) {
+      const outcome = await within(
+        clock,
+        10,
+        Promise.resolve().then(() => session.requestRecordPermission(options)),
+      );
+      expect(outcome).toEqual({ error: expect.objectContaining({ code: ErrorCode.InvalidArgument, field: 'signal' }) });
+    }
+    session.close();
+  });
 });
 
 describe('9: onError and scheduler are checked at createAudioSession', () => {
