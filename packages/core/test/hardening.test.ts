@@ -214,6 +214,34 @@ describe("16: one subscriber cannot put sound into another subscriber's silence"
   });
 });
 
+describe('16, nearby: a subscriber that transfers the shared silence buffer away', () => {
+  test('postMessage-style transfer detaches it; every subscriber still gets full-length zeros', async () => {
+    const { clock, open, errors } = setup('denied');
+    const session = open();
+    const recording = session.record(format);
+    let transferred = 0;
+    recording.subscribe((frame) => {
+      if (frame.samples.byteLength > 0) {
+        structuredClone(frame.samples.buffer, { transfer: [frame.samples.buffer as ArrayBuffer] }); // as worker.postMessage(s, [s.buffer]) does
+        transferred++;
+      }
+    });
+    const lengths: number[] = [];
+    let peak = 0;
+    recording.subscribe((frame) => {
+      lengths.push(frame.samples.length);
+      for (const sample of frame.samples) peak = Math.max(peak, Math.abs(sample));
+    });
+    await clock.advance(50);
+    expect(transferred).toBeGreaterThanOrEqual(4); // the first subscriber gets a usable buffer each time too
+    expect(lengths.length).toBeGreaterThanOrEqual(4);
+    expect(lengths.every((length) => length === format.framesPerBuffer * format.channels)).toBe(true);
+    expect(peak).toBe(0);
+    expect(errors).toEqual([]);
+    session.close();
+  });
+});
+
 describe('17: a re-entrant change does not open the device while denied', () => {
   test('a recordPermission$ subscriber that switches granted back off, synchronously', async () => {
     const { clock, mock, open } = setup('denied');
