@@ -46,7 +46,8 @@ export function classifyMediaError(error: unknown): MediaErrorKind {
     return 'unknown';
   }
   const name = errorName(error);
-  const kind = name === undefined ? 'unknown' : (KINDS[name] ?? 'unknown');
+  // Own keys only: an error named 'constructor' or 'toString' must not find Object.prototype's.
+  const kind = name !== undefined && Object.hasOwn(KINDS, name) ? KINDS[name]! : 'unknown';
   // Chrome rejects a closed prompt with NotAllowedError "Permission dismissed".
   if (kind === 'denied' && /dismiss/i.test(errorMessage(error))) return 'dismissed';
   return kind;

@@ -31,6 +31,9 @@ describe('normalizeMediaError', () => {
     expect(classifyMediaError(named('NotAllowedError', 'Permission dismissed'))).toBe('dismissed');
     expect(classifyMediaError(named('NotAllowedError', 'Permission denied'))).toBe('denied');
     expect(classifyMediaError(named('PermissionDismissedError'))).toBe('dismissed');
+    for (const inherited of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      expect(classifyMediaError(named(inherited)), inherited).toBe('unknown');
+    }
     const odd = named('WeirdError');
     expect(normalizeMediaError(odd)).toBe(odd);
     expect(normalizeMediaError('a string').message).toContain('a string');

@@ -18,9 +18,16 @@ export function resolveFormat(requested: unknown = {}): AudioFormat {
   if (requested === null || typeof requested !== 'object' || Array.isArray(requested)) {
     throw new InvalidArgumentError('format', requested, 'an object');
   }
-  const { sampleRate, channels, framesPerBuffer } = { ...DEFAULT_FORMAT, ...definedOnly(requested) };
+  const sampleRate = field(requested, 'sampleRate');
+  const channels = field(requested, 'channels');
+  const framesPerBuffer = field(requested, 'framesPerBuffer');
   const { sampleRate: rate, channels: ch, framesPerBuffer: fpb } = FORMAT_LIMITS;
-  if (typeof sampleRate !== 'number' || !Number.isFinite(sampleRate) || sampleRate < rate.min || sampleRate > rate.max) {
+  if (
+    typeof sampleRate !== 'number' ||
+    !Number.isFinite(sampleRate) ||
+    sampleRate < rate.min ||
+    sampleRate > rate.max
+  ) {
     throw new InvalidArgumentError('sampleRate', sampleRate, `a finite number from ${rate.min} to ${rate.max}`);
   }
   if (!isIntegerIn(channels, ch)) {
@@ -41,6 +48,13 @@ function isIntegerIn(value: unknown, limits: { min: number; max: number }): valu
   return typeof value === 'number' && Number.isInteger(value) && value >= limits.min && value <= limits.max;
 }
 
-function definedOnly(object: object): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined));
+/** A plain property read, as a user expects (inherited fields and getters count); undefined is the default. */
+function field(requested: object, name: keyof AudioFormat): unknown {
+  let value: unknown;
+  try {
+    value = (requested as Partial<Record<keyof AudioFormat, unknown>>)[name];
+  } catch {
+    throw new InvalidArgumentError(name, undefined, 'readable (its getter threw)');
+  }
+  return value === undefined ? DEFAULT_FORMAT[name] : value;
 }

@@ -1,5 +1,5 @@
-import { Observable, type SchedulerLike, type Subscription } from 'rxjs';
-import { asError, DeviceLostError } from './errors.js';
+import { Observable, type Observer, type SchedulerLike, type Subscription, type Unsubscribable } from 'rxjs';
+import { asError, DeviceLostError, ErrorCode, MicgateError } from './errors.js';
 import { createPacedClock, type PacedClock } from './paced-clock.js';
 import type { AudioFormat, AudioFrame, DeviceFrame, RecordPermission } from './types.js';
 
@@ -13,10 +13,13 @@ export function createSilenceClock(
   scheduler: SchedulerLike,
   deliver: (samples: Float32Array, timeSeconds: number) => void,
 ): PacedClock {
-  const zeros = new Float32Array(format.framesPerBuffer * format.channels);
+  const length = format.framesPerBuffer * format.channels;
+  let zeros = new Float32Array(length);
   const periodMs = (format.framesPerBuffer / format.sampleRate) * 1000;
   return createPacedClock(scheduler, periodMs, (index, startedAt) => {
-    zeros.fill(0);
+    // A consumer that transferred the buffer (postMessage with a transfer list) detached it.
+    if (zeros.length !== length) zeros = new Float32Array(length);
+    else zeros.fill(0);
     deliver(zeros, (startedAt + index * periodMs) / 1000);
   });
 }
@@ -25,8 +28,13 @@ export interface SilenceGateOptions {
   format: AudioFormat;
   /** Paces the silence; virtual time in tests. */
   scheduler: SchedulerLike;
-  /** 'granted' opens the device; any other value closes it, and silence flows instead. */
+  /** Each change makes the gate look at `current()`: 'granted' opens the device; anything else closes it. */
   permission$: Observable<RecordPermission>;
+  /**
+   * The decision now. A change can arrive re-entrantly (a listener of the same change switches it
+   * back synchronously), so the value a notification carries may already be stale.
+   */
+  current(): RecordPermission | undefined;
   /** Opens the device on subscribe, closes it on unsubscribe (the adapter's capture). */
   capture(format: AudioFormat): Observable<DeviceFrame>;
 }
@@ -36,12 +44,27 @@ export interface SilenceGateOptions {
  * then the device, back to silence (and the device closed) when it is revoked. Positions run on
  * without a gap across every switch. A device that fails or ends fails the recording.
  */
-export function silenceGate({ format, scheduler, permission$, capture }: SilenceGateOptions): Observable<AudioFrame> {
+export function silenceGate({
+  format,
+  scheduler,
+  permission$,
+  current,
+  capture,
+}: SilenceGateOptions): Observable<AudioFrame> {
   return new Observable<AudioFrame>((subscriber) => {
     const { sampleRate, channels, framesPerBuffer } = format;
     let position = 0;
     const emit = (samples: Float32Array, time: number, gated: boolean) => {
-      const frame: AudioFrame = { samples, frames: framesPerBuffer, sampleRate, channels, position, time, gated };
+      // Frozen: the frame object is shared by every subscriber, so none may relabel it for the others.
+      const frame: AudioFrame = Object.freeze({
+        samples,
+        frames: framesPerBuffer,
+        sampleRate,
+        channels,
+        position,
+        time,
+        gated,
+      });
       position += framesPerBuffer;
       subscriber.next(frame);
     };
@@ -51,25 +74,49 @@ export function silenceGate({ format, scheduler, permission$, capture }: Silence
     const openDevice = () => {
       if (device) return;
       let firstFrame = true;
+      let stream: unknown;
+      try {
+        stream = capture(format);
+      } catch (error) {
+        subscriber.error(asError(error)); // third-party adapters throw (even typed errors) instead of erroring the stream
+        return;
+      }
+      if (!isSubscribable(stream)) {
+        subscriber.error(
+          new MicgateError(ErrorCode.Adapter, `the adapter's capture() gave ${describe(stream)}, not an Observable`),
+        );
+        return;
+      }
+      let opened: Unsubscribable;
       // Silence goes on until the device's first buffer, so the stream never pauses.
-      device = capture(format).subscribe({
-        next: (frame) => {
-          if (firstFrame) {
-            firstFrame = false;
-            silence.stop();
-          }
-          emit(frame.samples, frame.time, false);
-        },
-        error: (error: unknown) => {
-          device = undefined;
-          subscriber.error(asError(error));
-        },
-        complete: () => {
-          device = undefined;
-          subscriber.error(new DeviceLostError('the audio input stream ended during capture'));
-        },
-      });
-      if (device.closed) device = undefined; // failed while opening
+      try {
+        opened = stream.subscribe({
+          next: (frame) => {
+            if (firstFrame) {
+              firstFrame = false;
+              silence.stop();
+            }
+            emit(frame.samples, frame.time, false);
+          },
+          error: (error: unknown) => {
+            device = undefined;
+            subscriber.error(asError(error));
+          },
+          complete: () => {
+            device = undefined;
+            subscriber.error(new DeviceLostError('the audio input stream ended during capture'));
+          },
+        });
+      } catch (error) {
+        subscriber.error(asError(error));
+        return;
+      }
+      if (typeof opened?.unsubscribe !== 'function') {
+        subscriber.error(new MicgateError(ErrorCode.Adapter, "the adapter's capture() stream gave no subscription"));
+        return;
+      }
+      device = opened as Subscription;
+      if (device.closed === true) device = undefined; // failed while opening
     };
     const closeDevice = () => {
       const open = device;
@@ -79,7 +126,7 @@ export function silenceGate({ format, scheduler, permission$, capture }: Silence
     };
 
     silence.start();
-    const gate = permission$.subscribe((state) => (state === 'granted' ? openDevice() : closeDevice()));
+    const gate = permission$.subscribe(() => (current() === 'granted' ? openDevice() : closeDevice()));
 
     return () => {
       gate.unsubscribe();
@@ -89,4 +136,39 @@ export function silenceGate({ format, scheduler, permission$, capture }: Silence
       silence.stop();
     };
   });
+}
+
+/**
+ * The frames with the gated buffer zeroed again right before each subscriber's delivery: the buffer
+ * is shared, and a subscriber served earlier may have written into it (in-place gain). One check
+ * per subscriber per gated buffer; no allocation (unless a subscriber detached the buffer).
+ */
+export function silentForEach(frames: Observable<AudioFrame>): Observable<AudioFrame> {
+  return new Observable<AudioFrame>((subscriber) =>
+    frames.subscribe({
+      next: (frame) => {
+        if (frame.gated) {
+          const length = frame.frames * frame.channels;
+          if (frame.samples.length === length) frame.samples.fill(0);
+          // A subscriber served earlier transferred (detached) the shared buffer: this one gets its own.
+          else frame = Object.freeze({ ...frame, samples: new Float32Array(length) });
+        }
+        subscriber.next(frame);
+      },
+      error: (error: unknown) => subscriber.error(error),
+      complete: () => subscriber.complete(),
+    }),
+  );
+}
+
+function isSubscribable(
+  value: unknown,
+): value is { subscribe(observer: Partial<Observer<DeviceFrame>>): Unsubscribable } {
+  return (
+    typeof value === 'object' && value !== null && typeof (value as { subscribe?: unknown }).subscribe === 'function'
+  );
+}
+
+function describe(value: unknown): string {
+  return value === null ? 'null' : `a ${typeof value}`;
 }

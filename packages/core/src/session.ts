@@ -1,4 +1,15 @@
-import { asyncScheduler, BehaviorSubject, distinctUntilChanged, filter, Observable, Subject, type Subscription, share, takeUntil } from 'rxjs';
+import {
+  asyncScheduler,
+  BehaviorSubject,
+  distinctUntilChanged,
+  filter,
+  Observable,
+  type SchedulerLike,
+  Subject,
+  type Subscription,
+  share,
+  takeUntil,
+} from 'rxjs';
 import {
   abortError,
   asError,
@@ -9,7 +20,7 @@ import {
   SessionClosedError,
 } from './errors.js';
 import { resolveFormat } from './format.js';
-import { silenceGate } from './gate.js';
+import { silenceGate, silentForEach } from './gate.js';
 import { GuardedStream } from './guarded-stream.js';
 import { isRecordPermission } from './permission.js';
 import { singleFlight } from './single-flight.js';
@@ -29,15 +40,21 @@ export function createAudioSession(options: AudioSessionOptions): AudioSession {
     throw new InvalidArgumentError('options', options, 'an object');
   }
   const { adapter, usageDescription, appName, scheduler = asyncScheduler } = options;
-  const onError = options.onError ?? ((error: unknown) => console.error('micgate:', error));
   assertAdapter(adapter);
+  if (!isScheduler(scheduler)) {
+    throw new InvalidArgumentError('scheduler', scheduler, 'a SchedulerLike (now() and schedule())');
+  }
+  if (options.onError != null && typeof options.onError !== 'function') {
+    throw new InvalidArgumentError('onError', options.onError, 'a function');
+  }
+  const onError = options.onError ?? ((error: unknown) => console.error('micgate:', error));
   if (usageDescription !== undefined && typeof usageDescription !== 'string') {
     throw new InvalidArgumentError('usageDescription', usageDescription, 'a string');
   }
   if (appName !== undefined && typeof appName !== 'string') {
     throw new InvalidArgumentError('appName', appName, 'a string');
   }
-  const hasUsageDescription = typeof usageDescription === 'string' && usageDescription.trim() !== '';
+  const hasUsageDescription = typeof usageDescription === 'string' && !isBlank(usageDescription);
 
   // undefined until the adapter's status has been read (or a change has arrived).
   const permission = new BehaviorSubject<RecordPermission | undefined>(undefined);
@@ -52,16 +69,30 @@ export function createAudioSession(options: AudioSessionOptions): AudioSession {
   let statusRead: Promise<RecordPermission> | undefined;
 
   // An adapter that cannot watch outside decisions has no changes(); its status is read on demand.
-  const changes: Subscription | undefined = (adapter.supports.changes ? adapter.changes?.() : undefined)?.subscribe({
-    next: (value) => {
-      try {
-        setPermission(checkedPermission(value, 'changes()'));
-      } catch (error) {
-        onError(error);
+  const changes = adapter.supports.changes ? watchChanges() : undefined;
+
+  /** The adapter's changes() stream; a watcher that fails to start is reported, and status is read on demand. */
+  function watchChanges(): Subscription | undefined {
+    try {
+      const stream: unknown = adapter.changes?.();
+      if (typeof (stream as Partial<Observable<unknown>> | null)?.subscribe !== 'function') {
+        throw new MicgateError(ErrorCode.Adapter, "the adapter's changes() gave no Observable");
       }
-    },
-    error: (error: unknown) => onError(error),
-  });
+      return (stream as Observable<unknown>).subscribe({
+        next: (value) => {
+          try {
+            setPermission(checkedPermission(value, 'changes()'));
+          } catch (error) {
+            onError(error);
+          }
+        },
+        error: (error: unknown) => onError(error),
+      });
+    } catch (error) {
+      onError(error);
+      return undefined;
+    }
+  }
 
   // Read the remembered decision now, so recordPermission and recordPermission$ know it early.
   currentPermission().catch(onError);
@@ -74,7 +105,7 @@ export function createAudioSession(options: AudioSessionOptions): AudioSession {
   function currentPermission(): Promise<RecordPermission> {
     const known = permission.getValue();
     if (known !== undefined) return Promise.resolve(known);
-    statusRead ??= adapter.status().then(
+    statusRead ??= fromAdapter(() => adapter.status()).then(
       (value) => {
         const checked = checkedPermission(value, 'status()');
         // A change that arrived while status() was running is newer; keep it.
@@ -91,7 +122,9 @@ export function createAudioSession(options: AudioSessionOptions): AudioSession {
 
   /** One prompt at a time for this session, whose answer everyone waiting on it gets. */
   const ask = singleFlight(() =>
-    adapter.prompt(appName === undefined ? { usageDescription } : { usageDescription, appName }).then((answer) => {
+    fromAdapter(() =>
+      adapter.prompt(appName === undefined ? { usageDescription } : { usageDescription, appName }),
+    ).then((answer) => {
       const checked = checkedPermission(answer, 'prompt()');
       if (checked !== 'undetermined') setPermission(checked);
       return checked === 'granted';
@@ -157,7 +190,12 @@ export function createAudioSession(options: AudioSessionOptions): AudioSession {
     if (arg !== undefined && (arg === null || typeof arg !== 'object')) {
       return Promise.reject(new InvalidArgumentError('options', arg, 'an object or a response function'));
     }
-    const signal = arg?.signal;
+    let signal: AbortSignal | undefined;
+    try {
+      signal = arg?.signal;
+    } catch {
+      return Promise.reject(new InvalidArgumentError('signal', undefined, 'an AbortSignal (reading it threw)'));
+    }
     if (signal !== undefined && !isAbortSignal(signal)) {
       return Promise.reject(new InvalidArgumentError('signal', signal, 'an AbortSignal'));
     }
@@ -167,7 +205,13 @@ export function createAudioSession(options: AudioSessionOptions): AudioSession {
 
   /** One recording: the silence gate over the adapter's device, asking the user on the first attempt. */
   function recording(format: AudioFormat): Observable<AudioFrame> {
-    const frames = silenceGate({ format, scheduler, permission$, capture: (asked) => adapter.capture(asked) });
+    const frames = silenceGate({
+      format,
+      scheduler,
+      permission$,
+      current: () => permission.getValue(),
+      capture: (asked) => adapter.capture(asked),
+    });
     return new Observable<AudioFrame>((subscriber) => {
       // A stream obtained before close() and subscribed after it must not start anything.
       if (closed) {
@@ -191,7 +235,7 @@ export function createAudioSession(options: AudioSessionOptions): AudioSession {
     const key = `${format.sampleRate}/${format.channels}/${format.framesPerBuffer}`;
     let shared = recordings.get(key);
     if (!shared) {
-      shared = new GuardedStream(recording(format).pipe(takeUntil(closed$), share()), onError);
+      shared = new GuardedStream(silentForEach(recording(format).pipe(takeUntil(closed$), share())), onError);
       recordings.set(key, shared);
     }
     return shared;
@@ -217,6 +261,15 @@ export function createAudioSession(options: AudioSessionOptions): AudioSession {
     record,
     close,
   };
+}
+
+/** An adapter call as a promise: a synchronous throw rejects it, a plain value resolves it. */
+function fromAdapter<T>(call: () => Promise<T> | T): Promise<T> {
+  try {
+    return Promise.resolve(call());
+  } catch (error) {
+    return Promise.reject(error);
+  }
 }
 
 function checkedPermission(value: unknown, from: string): RecordPermission {
@@ -245,11 +298,34 @@ function assertAdapter(adapter: unknown): asserts adapter is RecordPermissionAda
   }
 }
 
+/** What decideFor() uses of a signal: a duck-typed one must have all of it (no removeEventListener hung the request). */
 function isAbortSignal(value: unknown): value is AbortSignal {
+  try {
+    return (
+      typeof value === 'object' &&
+      value !== null &&
+      typeof (value as AbortSignal).aborted === 'boolean' &&
+      typeof (value as AbortSignal).addEventListener === 'function' &&
+      typeof (value as AbortSignal).removeEventListener === 'function'
+    );
+  } catch {
+    return false; // a hostile getter or proxy
+  }
+}
+
+function isScheduler(value: unknown): value is SchedulerLike {
   return (
     typeof value === 'object' &&
     value !== null &&
-    typeof (value as AbortSignal).aborted === 'boolean' &&
-    typeof (value as AbortSignal).addEventListener === 'function'
+    typeof (value as SchedulerLike).now === 'function' &&
+    typeof (value as SchedulerLike).schedule === 'function'
   );
+}
+
+/**
+ * Nothing a prompt could show: whitespace and separators, format characters (zero-width space,
+ * joiners, BOM, soft hyphen), controls and the other default-ignorable code points.
+ */
+function isBlank(text: string): boolean {
+  return /^[\s\p{Z}\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}]*$/u.test(text);
 }

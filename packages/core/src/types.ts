@@ -13,7 +13,11 @@ export interface AudioFormat {
 }
 
 export interface AudioFrame {
-  /** Interleaved samples, `frames * channels` long. Gated frames share one zeroed buffer: read, don't keep or write. */
+  /**
+   * Interleaved samples, `frames * channels` long. Gated frames share one zeroed buffer, zeroed again
+   * before each subscriber's delivery: read, don't keep. Device samples are shared by every subscriber.
+   * The frame object itself is frozen.
+   */
   samples: Float32Array;
   frames: number;
   sampleRate: number;

@@ -97,5 +97,6 @@ export class MockUser {
 }
 
 function checkAnswer(answer: MockAnswer): void {
-  if (!(answer in ANSWER_TO_PERMISSION)) throw new InvalidArgumentError('answer', answer, "'grant', 'deny' or 'dismiss'");
+  // Own keys only: `in` would also accept 'toString', 'constructor', '__proto__'.
+  if (typeof answer !== 'string' || !Object.hasOwn(ANSWER_TO_PERMISSION, answer)) throw new InvalidArgumentError('answer', answer, "'grant', 'deny' or 'dismiss'");
 }

@@ -55,14 +55,31 @@ test('close() closes the open prompt as undetermined, cancels its scripted answe
 test('the device delivers one buffer per period on the scheduler, each stamped with its start time', async () => {
   const { clock, mock } = setup();
   const times: number[] = [];
-  const subscription = mock.device.capture({ sampleRate: 8_000, channels: 2, framesPerBuffer: 80 }).subscribe((frame) => {
-    expect(frame.samples).toHaveLength(160);
-    times.push(frame.time);
-  });
+  const subscription = mock.device
+    .capture({ sampleRate: 8_000, channels: 2, framesPerBuffer: 80 })
+    .subscribe((frame) => {
+      expect(frame.samples).toHaveLength(160);
+      times.push(frame.time);
+    });
   await clock.advance(35);
   subscription.unsubscribe();
   expect(times).toEqual([0, 0.01, 0.02]);
   expect(mock.device.opens).toBe(1);
   expect(mock.device.isOpen).toBe(false);
   expect(clock.pending).toBe(0);
+});
+
+test('answers are checked as values, not looked up: names inherited from Object.prototype are refused', () => {
+  const { mock } = setup();
+  for (const answer of ['toString', 'constructor', '__proto__', 'hasOwnProperty', 'valueOf']) {
+    expect(() => mock.user.answerNextPrompt(answer as never), answer).toThrow(
+      expect.objectContaining({ code: 'ERR_MICGATE_INVALID_ARGUMENT', field: 'answer' }),
+    );
+    expect(() => mock.user.answerOpenPrompts(answer as never), answer).toThrow(
+      expect.objectContaining({ field: 'answer' }),
+    );
+  }
+  for (const answer of [1, null, undefined, {}]) {
+    expect(() => mock.user.answerNextPrompt(answer as never)).toThrow(expect.objectContaining({ field: 'answer' }));
+  }
 });
