@@ -19,6 +19,7 @@ import {
   MissingUsageDescriptionError,
   SessionClosedError,
 } from './errors.js';
+import { isBlankUsageDescription } from './usage-description.js';
 import { resolveFormat } from './format.js';
 import { silenceGate, silentForEach } from './gate.js';
 import { GuardedStream } from './guarded-stream.js';
@@ -54,7 +55,7 @@ export function createAudioSession(options: AudioSessionOptions): AudioSession {
   if (appName !== undefined && typeof appName !== 'string') {
     throw new InvalidArgumentError('appName', appName, 'a string');
   }
-  const hasUsageDescription = typeof usageDescription === 'string' && !isBlank(usageDescription);
+  const hasUsageDescription = typeof usageDescription === 'string' && !isBlankUsageDescription(usageDescription);
 
   // undefined until the adapter's status has been read (or a change has arrived).
   const permission = new BehaviorSubject<RecordPermission | undefined>(undefined);
@@ -320,12 +321,4 @@ function isScheduler(value: unknown): value is SchedulerLike {
     typeof (value as SchedulerLike).now === 'function' &&
     typeof (value as SchedulerLike).schedule === 'function'
   );
-}
-
-/**
- * Nothing a prompt could show: whitespace and separators, format characters (zero-width space,
- * joiners, BOM, soft hyphen), controls and the other default-ignorable code points.
- */
-function isBlank(text: string): boolean {
-  return /^[\s\p{Z}\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}]*$/u.test(text);
 }

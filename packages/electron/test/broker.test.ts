@@ -268,6 +268,10 @@ describe('the IPC channels', () => {
       ok: false,
       code: 'ERR_MICGATE_MISSING_USAGE_DESCRIPTION',
     });
+    expect(await ipcMain.invokeFrom(frame, CHANNELS.request, { usageDescription: '\u200b' })).toMatchObject({
+      ok: false,
+      code: 'ERR_MICGATE_MISSING_USAGE_DESCRIPTION',
+    });
     expect(await ipcMain.invokeFrom(frame, CHANNELS.request, { usageDescription: 'x'.repeat(5000) })).toMatchObject({
       ok: false,
       message: expect.stringContaining('usageDescription'),
@@ -408,6 +412,8 @@ describe('options', () => {
       expect((thrown as InvalidArgumentError).field).toBe(field);
     }
     expect(() => rig({ usageDescription: '  ' })).toThrow(MissingUsageDescriptionError);
+    // Invisible text is blank too: the dialog would show nothing.
+    expect(() => rig({ usageDescription: '\u200b\u2060\ufeff' })).toThrow(MissingUsageDescriptionError);
   });
 
   it('an allowedOrigins entry with a path is refused, never widened to every page of that origin', () => {

@@ -1,4 +1,4 @@
-import { ErrorCode, InvalidArgumentError, MissingUsageDescriptionError } from '@micgate/core';
+import { ErrorCode, InvalidArgumentError, isBlankUsageDescription, MissingUsageDescriptionError } from '@micgate/core';
 import type { MicrophoneBrokerOptions } from './broker.js';
 
 /** The longest purpose string a renderer may ask the main process to show. */
@@ -25,7 +25,7 @@ export function checkBrokerOptions(options: MicrophoneBrokerOptions): void {
   if (typeof options.usageDescription !== 'string') {
     throw new InvalidArgumentError('usageDescription', options.usageDescription, 'a string');
   }
-  if (options.usageDescription.trim() === '') throw new MissingUsageDescriptionError();
+  if (isBlankUsageDescription(options.usageDescription)) throw new MissingUsageDescriptionError();
   if (options.appName !== undefined && typeof options.appName !== 'string') {
     throw new InvalidArgumentError('appName', options.appName, 'a string');
   }
@@ -53,7 +53,7 @@ export function checkBridgeRequest(payload: unknown): CheckedRequest {
   if (payload === null || typeof payload !== 'object') return refuse('request', 'an object with usageDescription');
   const { usageDescription, appName } = payload as Record<string, unknown>;
   if (typeof usageDescription !== 'string') return refuse('usageDescription', 'a string');
-  if (usageDescription.trim() === '') {
+  if (isBlankUsageDescription(usageDescription)) {
     const missing = new MissingUsageDescriptionError();
     return { ok: false, code: missing.code, message: missing.message, field: 'usageDescription', expected: 'a non-blank string' };
   }
