@@ -40,7 +40,7 @@ function rig(overrides: Partial<MicrophoneBrokerOptions> = {}, initial: 'undeter
     ipcMain,
     dialog,
     systemPreferences,
-    platform: 'linux',
+    os: 'linux',
     allowedOrigins: [APP],
     usageDescription: PURPOSE,
     appName: 'Voice Notes',
@@ -153,7 +153,7 @@ describe('the check handler', () => {
   });
 
   it('reads macOS synchronously on every check', () => {
-    const { session, systemPreferences } = rig({ platform: 'darwin' }, 'granted');
+    const { session, systemPreferences } = rig({ os: 'darwin' }, 'granted');
     systemPreferences.microphone = 'granted';
     expect(session.checkMedia(APP)).toBe(true);
     systemPreferences.microphone = 'denied';
@@ -341,7 +341,7 @@ describe('settings made outside the dialog', () => {
 describe('on macOS', () => {
   it('a system denial or restriction is denied, with where to change it, and no dialog', async () => {
     for (const system of ['denied', 'restricted'] as const) {
-      const { broker, dialog, systemPreferences, session } = rig({ platform: 'darwin' });
+      const { broker, dialog, systemPreferences, session } = rig({ os: 'darwin' });
       systemPreferences.microphone = system;
       const state = await broker.request();
       expect(state).toEqual({ permission: 'denied', reason: MACOS_SETTINGS_REASON });
@@ -353,12 +353,12 @@ describe('on macOS', () => {
   });
 
   it('after Allow in the app dialog, asks macOS once; its answer decides', async () => {
-    const allowed = rig({ platform: 'darwin' });
+    const allowed = rig({ os: 'darwin' });
     allowed.dialog.answerNext('Allow');
     expect(await allowed.broker.request()).toEqual({ permission: 'granted' });
     expect(allowed.systemPreferences.asked).toBe(1);
 
-    const refused = rig({ platform: 'darwin' });
+    const refused = rig({ os: 'darwin' });
     refused.systemPreferences.nextSystemAnswer = false;
     refused.dialog.answerNext('Allow');
     expect(await refused.broker.request()).toEqual({ permission: 'denied', reason: MACOS_SETTINGS_REASON });
@@ -366,14 +366,14 @@ describe('on macOS', () => {
   });
 
   it('does not ask macOS after Don’t Allow', async () => {
-    const { broker, dialog, systemPreferences } = rig({ platform: 'darwin' });
+    const { broker, dialog, systemPreferences } = rig({ os: 'darwin' });
     dialog.answerNext("Don't Allow");
     expect((await broker.request()).permission).toBe('denied');
     expect(systemPreferences.asked).toBe(0);
   });
 
   it('recheck announces a change made in System Settings', async () => {
-    const { broker, systemPreferences, ipcMain } = rig({ platform: 'darwin' }, 'granted');
+    const { broker, systemPreferences, ipcMain } = rig({ os: 'darwin' }, 'granted');
     systemPreferences.microphone = 'granted';
     const frame = new FakeFrame(APP);
     await ipcMain.invokeFrom(frame, CHANNELS.subscribe);
@@ -397,7 +397,7 @@ describe('options', () => {
       [{ session: {} as never }, 'session'],
       [{ ipcMain: undefined as never }, 'ipcMain'],
       [{ dialog: { showMessageBox: 1 } as never }, 'dialog'],
-      [{ platform: 'darwin', systemPreferences: undefined as never }, 'systemPreferences'],
+      [{ os: 'darwin', systemPreferences: undefined as never }, 'systemPreferences'],
       [{ usageDescription: 7 as never }, 'usageDescription'],
       [{ appName: 7 as never }, 'appName'],
     ];

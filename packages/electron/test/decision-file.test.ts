@@ -65,7 +65,7 @@ describe('the decision file in userData', () => {
     const options = {
       ipcMain: new FakeIpcMain(),
       dialog,
-      platform: 'linux',
+      os: 'linux',
       allowedOrigins: ['app://bundle'],
       usageDescription: 'Records voice notes.',
     };

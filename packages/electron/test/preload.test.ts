@@ -12,7 +12,7 @@ function wired(origin = APP) {
     session: new FakeSession(),
     ipcMain,
     dialog,
-    platform: 'linux',
+    os: 'linux',
     allowedOrigins: [APP],
     usageDescription: 'Records voice notes.',
     store: memoryDecisionStore(),

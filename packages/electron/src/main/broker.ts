@@ -16,8 +16,8 @@ export interface MicrophoneBrokerOptions {
   dialog: Pick<Dialog, 'showMessageBox'>;
   /** Required on macOS: the system's own microphone permission (TCC). */
   systemPreferences?: Pick<SystemPreferences, 'askForMediaAccess' | 'getMediaAccessStatus'>;
-  /** `process.platform` of the main process. */
-  platform: string;
+  /** The operating system, as `process.platform` names it (`'darwin'` turns on the macOS privacy checks). */
+  os: string;
   /** The app's own origins, e.g. `['app://bundle']` or `['http://localhost:5173']`. Every other origin is refused. */
   allowedOrigins: readonly string[];
   /** Shown when a page calls getUserMedia before asking through the bridge. */
@@ -64,8 +64,8 @@ export function createMicrophoneBroker(options: MicrophoneBrokerOptions): Microp
   const { session, ipcMain, dialog, systemPreferences } = options;
   const isAllowedOrigin = originMatcher(options.allowedOrigins);
   const onError = options.onError ?? ((error: unknown) => console.error('micgate:', error));
-  const isMac = options.platform === 'darwin';
-  const state = createDecisionState({ store: options.store, systemPreferences, platform: options.platform, isAllowedOrigin, onError });
+  const isMac = options.os === 'darwin';
+  const state = createDecisionState({ store: options.store, systemPreferences, os: options.os, isAllowedOrigin, onError });
 
   let closed = false;
 

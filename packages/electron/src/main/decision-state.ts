@@ -12,9 +12,9 @@ type BroadcastFrame = Pick<WebFrameMain, 'origin' | 'send' | 'isDestroyed' | 'de
 
 export interface DecisionStateOptions {
   store: DecisionStore;
-  /** Consulted on macOS only (`platform === 'darwin'`). */
+  /** Consulted on macOS only (`os === 'darwin'`). */
   systemPreferences: Pick<SystemPreferences, 'getMediaAccessStatus'> | undefined;
-  platform: string;
+  os: string;
   isAllowedOrigin(origin: string | null | undefined): boolean;
   onError(error: unknown): void;
 }
@@ -42,7 +42,7 @@ export interface DecisionState {
 /** The broker's decision, its persistence and its broadcast to the app's frames and listeners. */
 export function createDecisionState(options: DecisionStateOptions): DecisionState {
   const { store, systemPreferences, isAllowedOrigin, onError } = options;
-  const isMac = options.platform === 'darwin';
+  const isMac = options.os === 'darwin';
   let closed = false;
   let decision = store.load();
   let saving: Promise<void> = Promise.resolve();

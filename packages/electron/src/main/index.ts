@@ -12,11 +12,11 @@ export { type DecisionStore, memoryDecisionStore } from './decision-store.js';
 export { originOf } from './origin.js';
 export { type BridgeRequest, type BridgeResult, CHANNELS, type PermissionState } from '../shared/protocol.js';
 
-export interface InstallMicrophoneBrokerOptions extends Omit<MicrophoneBrokerOptions, 'store' | 'platform'> {
+export interface InstallMicrophoneBrokerOptions extends Omit<MicrophoneBrokerOptions, 'store' | 'os'> {
   /** `app.getPath('userData')`: the decision is kept there as JSON. */
   userDataPath: string;
   /** Defaults to `process.platform`. */
-  platform?: string;
+  os?: string;
 }
 
 /**
@@ -34,7 +34,7 @@ export interface InstallMicrophoneBrokerOptions extends Omit<MicrophoneBrokerOpt
  */
 export function installMicrophoneBroker(options: InstallMicrophoneBrokerOptions): MicrophoneBroker {
   if (options === null || typeof options !== 'object') throw new InvalidArgumentError('options', options, 'an object');
-  const { userDataPath, platform = process.platform, ...rest } = options;
+  const { userDataPath, os = process.platform, ...rest } = options;
   const store = decisionFile(userDataPath, options.onError ? { onError: options.onError } : {});
-  return createMicrophoneBroker({ ...rest, platform, store });
+  return createMicrophoneBroker({ ...rest, os, store });
 }

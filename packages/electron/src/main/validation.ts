@@ -18,10 +18,10 @@ export function checkBrokerOptions(options: MicrophoneBrokerOptions): void {
   needs('ipcMain', ['handle', 'removeHandler']);
   needs('dialog', ['showMessageBox']);
   needs('store', ['load', 'save']);
-  if (typeof options.platform !== 'string' || options.platform === '') {
-    throw new InvalidArgumentError('platform', options.platform, 'a platform name such as process.platform');
+  if (typeof options.os !== 'string' || options.os === '') {
+    throw new InvalidArgumentError('os', options.os, 'an operating system name as process.platform gives it');
   }
-  if (options.platform === 'darwin') needs('systemPreferences', ['askForMediaAccess', 'getMediaAccessStatus']);
+  if (options.os === 'darwin') needs('systemPreferences', ['askForMediaAccess', 'getMediaAccessStatus']);
   if (typeof options.usageDescription !== 'string') {
     throw new InvalidArgumentError('usageDescription', options.usageDescription, 'a string');
   }

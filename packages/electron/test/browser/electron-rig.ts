@@ -97,7 +97,7 @@ export async function createElectronRig(options: { initial?: RecordPermission; a
       session,
       ipcMain,
       dialog,
-      platform: 'linux',
+      os: 'linux',
       allowedOrigins: options.allowedOrigins ?? [origin],
       usageDescription: MAIN_USAGE_DESCRIPTION,
       appName: 'micgate conformance',
