@@ -1,3 +1,7 @@
 import { nodeProject } from '@micgate/config/vitest';
 
-export default nodeProject({ include: ['test/**/*.test.ts', 'e2e/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 60_000 });
+export default nodeProject({
+  include: ['test/**/*.test.ts', 'e2e/**/*.test.ts'],
+  testTimeout: 60_000,
+  hookTimeout: 60_000,
+});

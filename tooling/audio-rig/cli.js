@@ -25,11 +25,16 @@ try {
     case 'start': {
       const frequency = rest[0] ? Number(rest[0]) : 440;
       const rig = await startRig({ frequency, ...(dirArg ? { dir: dirArg } : {}) });
-      process.stdout.write(`export MICGATE_RIG_DIR='${rig.dir}'\nexport PULSE_SERVER='${rig.env.PULSE_SERVER}'\nexport ALSA_CONFIG_PATH='${rig.env.ALSA_CONFIG_PATH}'\n`);
+      process.stdout.write(
+        `export MICGATE_RIG_DIR='${rig.dir}'\nexport PULSE_SERVER='${rig.env.PULSE_SERVER}'\nexport ALSA_CONFIG_PATH='${rig.env.ALSA_CONFIG_PATH}'\n`,
+      );
       break;
     }
     case 'sine': {
-      const signal = await attachRig(needDir()).setSine(Number(rest[0]), rest[1] === undefined ? undefined : Number(rest[1]));
+      const signal = await attachRig(needDir()).setSine(
+        Number(rest[0]),
+        rest[1] === undefined ? undefined : Number(rest[1]),
+      );
       console.log(JSON.stringify(signal));
       break;
     }
@@ -52,7 +57,9 @@ try {
       await stopRig(needDir());
       break;
     default:
-      console.error('usage: cli.js start [FREQUENCY] | sine HZ [AMPLITUDE] | unplug | replug | freeze | thaw | status | stop   [--dir DIR]');
+      console.error(
+        'usage: cli.js start [FREQUENCY] | sine HZ [AMPLITUDE] | unplug | replug | freeze | thaw | status | stop   [--dir DIR]',
+      );
       process.exit(2);
   }
   process.exit(0);

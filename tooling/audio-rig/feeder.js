@@ -13,7 +13,8 @@ import { createServer } from 'node:net';
 import { setPriority } from 'node:os';
 import { dirname } from 'node:path';
 
-const [socketPath, sinkName = 'vmic', rateText = '48000', frequencyText = '440', amplitudeText = '0.5'] = process.argv.slice(2);
+const [socketPath, sinkName = 'vmic', rateText = '48000', frequencyText = '440', amplitudeText = '0.5'] =
+  process.argv.slice(2);
 if (!socketPath) {
   console.error('usage: feeder.js SOCKET [SINK] [RATE] [FREQUENCY] [AMPLITUDE]');
   process.exit(2);
@@ -43,7 +44,17 @@ function startPacat() {
   if (quitting) return;
   const child = spawn(
     'pacat',
-    ['--playback', '--verbose', `--device=${sinkName}`, `--latency-msec=${PACAT_LATENCY_MS}`, '--raw', '--format=float32le', `--rate=${RATE}`, '--channels=1', '--client-name=micgate-rig-feeder'],
+    [
+      '--playback',
+      '--verbose',
+      `--device=${sinkName}`,
+      `--latency-msec=${PACAT_LATENCY_MS}`,
+      '--raw',
+      '--format=float32le',
+      `--rate=${RATE}`,
+      '--channels=1',
+      '--client-name=micgate-rig-feeder',
+    ],
     { stdio: ['pipe', 'ignore', 'pipe'] },
   );
   child.stdin.on('error', () => {});
@@ -107,7 +118,16 @@ function handle(command) {
       return { ok: true, frequency, amplitude, switchAt: written / RATE, restarts };
     }
     case 'status':
-      return { ok: true, frequency, amplitude, playing: pacat !== null && connected, writtenSeconds: written / RATE, playedSeconds, restarts, pid: process.pid };
+      return {
+        ok: true,
+        frequency,
+        amplitude,
+        playing: pacat !== null && connected,
+        writtenSeconds: written / RATE,
+        playedSeconds,
+        restarts,
+        pid: process.pid,
+      };
     case 'reconnect':
       // After the daemon was frozen (SIGSTOP) the old stream's clock is off: start a fresh one.
       pacat?.kill('SIGKILL');

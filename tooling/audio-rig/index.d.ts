@@ -26,7 +26,16 @@ export interface AudioRig {
   readonly sampleRate: number;
   /** Change the sine (phase-continuous); resolves once the new signal has reached the source. */
   setSine(frequency: number, amplitude?: number): Promise<RigSignal>;
-  status(): Promise<{ ok: boolean; frequency: number; amplitude: number; playing: boolean; writtenSeconds: number; playedSeconds: number; restarts: number; pid: number }>;
+  status(): Promise<{
+    ok: boolean;
+    frequency: number;
+    amplitude: number;
+    playing: boolean;
+    writtenSeconds: number;
+    playedSeconds: number;
+    restarts: number;
+    pid: number;
+  }>;
   /** Remove the virtual microphone (unload its sink): open captures lose their device. */
   unplug(): Promise<void>;
   /** Bring the virtual microphone back as the default source. */

@@ -35,19 +35,51 @@ export async function startRig(options = {}) {
       '',
     ].join('\n'),
   );
-  const daemonEnv = { ...process.env, HOME: join(dir, 'home'), XDG_RUNTIME_DIR: join(dir, 'run'), XDG_CONFIG_HOME: join(dir, 'home', '.config') };
+  const daemonEnv = {
+    ...process.env,
+    HOME: join(dir, 'home'),
+    XDG_RUNTIME_DIR: join(dir, 'run'),
+    XDG_CONFIG_HOME: join(dir, 'home', '.config'),
+  };
   delete daemonEnv.PULSE_SERVER;
-  await run('pulseaudio', ['--daemonize=yes', '--system=false', '-n', '-F', join(dir, 'rig.pa'), '--exit-idle-time=-1', '--disallow-exit', '--use-pid-file=yes', `--log-target=file:${join(dir, 'pulse.log')}`], daemonEnv, 10_000);
+  await run(
+    'pulseaudio',
+    [
+      '--daemonize=yes',
+      '--system=false',
+      '-n',
+      '-F',
+      join(dir, 'rig.pa'),
+      '--exit-idle-time=-1',
+      '--disallow-exit',
+      '--use-pid-file=yes',
+      `--log-target=file:${join(dir, 'pulse.log')}`,
+    ],
+    daemonEnv,
+    10_000,
+  );
   const env = { PULSE_SERVER: `unix:${join(dir, 'native')}`, ALSA_CONFIG_PATH: ALSA_CONFIG };
   const daemonPid = Number(readFileSync(join(dir, 'run', 'pulse', 'pid'), 'utf8').trim());
-  await waitFor(async () => (await pactl(env, ['info']).then(() => true, () => false)), 5_000, 'PulseAudio did not answer');
+  await waitFor(
+    async () =>
+      await pactl(env, ['info']).then(
+        () => true,
+        () => false,
+      ),
+    5_000,
+    'PulseAudio did not answer',
+  );
 
   const socket = join(dir, 'feeder.sock');
-  const feeder = spawn(process.execPath, [join(here, 'feeder.js'), socket, SINK, String(sampleRate), String(frequency), String(amplitude)], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-    detached: true,
-  });
+  const feeder = spawn(
+    process.execPath,
+    [join(here, 'feeder.js'), socket, SINK, String(sampleRate), String(frequency), String(amplitude)],
+    {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+      detached: true,
+    },
+  );
   await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('the rig feeder did not start within 5 s')), 5_000);
     feeder.once('error', reject);
@@ -63,7 +95,11 @@ export async function startRig(options = {}) {
   const rig = attachRig(dir);
   // The feeder's stream must be flowing before a capture can measure it.
   await waitFor(async () => (await rig.status()).playing, 5_000, 'the rig feeder could not connect to PulseAudio');
-  await waitFor(async () => (await rig.status()).playedSeconds > 0.1, 10_000, 'PulseAudio never started playing the feeder stream');
+  await waitFor(
+    async () => (await rig.status()).playedSeconds > 0.1,
+    10_000,
+    'PulseAudio never started playing the feeder stream',
+  );
   if (settleMs > 0) await delay(settleMs);
   return rig;
 }
@@ -75,7 +111,9 @@ export async function startRig(options = {}) {
  */
 export function attachRig(dir) {
   if (!existsSync(join(dir, STATE_FILE))) {
-    throw new Error(`no audio rig runs in ${dir} (no ${STATE_FILE}); start one with \`node tooling/audio-rig/cli.js start\`, or unset MICGATE_RIG_DIR`);
+    throw new Error(
+      `no audio rig runs in ${dir} (no ${STATE_FILE}); start one with \`node tooling/audio-rig/cli.js start\`, or unset MICGATE_RIG_DIR`,
+    );
   }
   const state = JSON.parse(readFileSync(join(dir, STATE_FILE), 'utf8'));
   const env = state.env;
@@ -104,14 +142,22 @@ export function attachRig(dir) {
     },
     async unplug() {
       const modules = await pactl(env, ['list', 'short', 'modules']);
-      const line = modules.split('\n').find((row) => row.includes('module-null-sink') && row.includes(`sink_name=${SINK}`));
+      const line = modules
+        .split('\n')
+        .find((row) => row.includes('module-null-sink') && row.includes(`sink_name=${SINK}`));
       if (!line) return;
       await pactl(env, ['unload-module', line.split('\t')[0]]);
     },
     async replug() {
       const sources = await pactl(env, ['list', 'short', 'sources']);
       if (!sources.includes(`${SINK}.monitor`)) {
-        await pactl(env, ['load-module', 'module-null-sink', `sink_name=${SINK}`, `rate=${state.sampleRate}`, 'channels=1']);
+        await pactl(env, [
+          'load-module',
+          'module-null-sink',
+          `sink_name=${SINK}`,
+          `rate=${state.sampleRate}`,
+          'channels=1',
+        ]);
         await pactl(env, ['set-default-source', `${SINK}.monitor`]);
       }
       await waitFor(async () => (await sinkInputCount(env)) > 0, 5_000, 'the feeder did not reconnect after replug');
@@ -152,7 +198,10 @@ export async function stopRig(dir) {
     if (!pid) continue;
     signal(pid, 'SIGCONT'); // a frozen daemon would not act on SIGTERM
     signal(pid, 'SIGTERM');
-    const gone = await waitFor(async () => !alive(pid), 3_000, '').then(() => true, () => false);
+    const gone = await waitFor(async () => !alive(pid), 3_000, '').then(
+      () => true,
+      () => false,
+    );
     if (!gone) signal(pid, 'SIGKILL');
   }
   rmSync(dir, { recursive: true, force: true });

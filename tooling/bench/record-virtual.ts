@@ -15,12 +15,15 @@ const { values } = parseArgs({
 });
 const seconds = Number(values.seconds);
 const rounds = Number(values.rounds);
-if (!(seconds > 0) || !Number.isInteger(rounds) || rounds < 1) throw new Error('usage: --seconds N (> 0) --rounds N (≥ 1)');
+if (!(seconds > 0) || !Number.isInteger(rounds) || rounds < 1)
+  throw new Error('usage: --seconds N (> 0) --rounds N (≥ 1)');
 
 const format = { sampleRate: 48_000, channels: 2, framesPerBuffer: 256 };
 const totalFrames = Math.floor((seconds * format.sampleRate) / format.framesPerBuffer) * format.framesPerBuffer;
 // A precomputed second of a 440 Hz sine: generation costs the same lookup on both paths.
-const oneSecond = new Float32Array(format.sampleRate).map((_, i) => 0.5 * Math.sin((2 * Math.PI * 440 * i) / format.sampleRate));
+const oneSecond = new Float32Array(format.sampleRate).map(
+  (_, i) => 0.5 * Math.sin((2 * Math.PI * 440 * i) / format.sampleRate),
+);
 const signal: MockSignal = fromSamples(oneSecond, { loop: true });
 
 /** The per-frame work both paths do: a running sum of squares (what a level meter does). */
@@ -58,7 +61,11 @@ function bareLoop(): Result {
   }
   const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
   gc();
-  return { framesPerSecond: totalFrames / elapsed, heapGrowthBytes: process.memoryUsage().heapUsed - heapBefore, frames: totalFrames };
+  return {
+    framesPerSecond: totalFrames / elapsed,
+    heapGrowthBytes: process.memoryUsage().heapUsed - heapBefore,
+    frames: totalFrames,
+  };
 }
 
 /** The same audio through a session on virtual time: the device path (granted) or the silence path (denied). */
@@ -85,7 +92,8 @@ async function throughRecord(decision: 'granted' | 'denied'): Promise<Result> {
   gc();
   const heapGrowthBytes = process.memoryUsage().heapUsed - heapBefore;
   // Silence covers the device's start-up, so the granted path may deliver one extra (silent) buffer.
-  if (Math.abs(frames - totalFrames) > format.framesPerBuffer) throw new Error(`record() delivered ${frames} frames, expected ${totalFrames}`);
+  if (Math.abs(frames - totalFrames) > format.framesPerBuffer)
+    throw new Error(`record() delivered ${frames} frames, expected ${totalFrames}`);
   const expectedGated = decision === 'denied' ? frames : format.framesPerBuffer;
   if (gatedFrames > expectedGated) throw new Error(`unexpected gating: ${gatedFrames}/${frames} frames gated`);
   return { framesPerSecond: frames / elapsed, heapGrowthBytes, frames };
@@ -103,7 +111,9 @@ for (let round = 0; round < rounds; round++) {
 
 const audioSeconds = totalFrames / format.sampleRate;
 const bare = median(runs.bare.map((r) => r.framesPerSecond));
-console.log(`micgate record() benchmark: ${audioSeconds} s of ${format.sampleRate} Hz, ${format.channels} ch, ${format.framesPerBuffer}-frame buffers (${totalFrames / format.framesPerBuffer} buffers), median of ${rounds} rounds, node ${process.version}`);
+console.log(
+  `micgate record() benchmark: ${audioSeconds} s of ${format.sampleRate} Hz, ${format.channels} ch, ${format.framesPerBuffer}-frame buffers (${totalFrames / format.framesPerBuffer} buffers), median of ${rounds} rounds, node ${process.version}`,
+);
 console.log('path                        frames/s      x real time  ratio to bare  heap growth (median)');
 for (const [name, label] of [
   ['bare', 'bare callback loop'],

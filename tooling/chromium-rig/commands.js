@@ -36,7 +36,12 @@ export async function setMicrophonePermission(page, state, origin = new URL(page
   const setting = SETTINGS[/** @type {keyof typeof SETTINGS} */ (state)];
   if (!setting) throw new TypeError(`state must be undetermined, denied or granted; got ${String(state)}`);
   const { session, browserContextId } = await cdpFor(page);
-  await session.send('Browser.setPermission', { permission: { name: 'microphone' }, setting, origin, browserContextId });
+  await session.send('Browser.setPermission', {
+    permission: { name: 'microphone' },
+    setting,
+    origin,
+    browserContextId,
+  });
 }
 
 /** Vitest browser commands (run in Node, called from the page through `commands` of `vitest/browser`). */

@@ -1,7 +1,13 @@
 // The conformance harness for adapters that run in Chromium (Vitest browser mode). Not part of the library's API.
 import type { ConformanceHarness, CreateHarness, DeviceFault } from '@micgate/conformance';
 import type { AudioFormat, RecordPermissionAdapter } from '@micgate/core';
-import { clickPage, createMicrophoneGate, FAKE_MICROPHONE, type MicrophoneGate, setMicrophonePermission } from './page.js';
+import {
+  clickPage,
+  createMicrophoneGate,
+  FAKE_MICROPHONE,
+  type MicrophoneGate,
+  setMicrophonePermission,
+} from './page.js';
 
 export interface ChromiumHarnessOptions {
   /** Build the adapter under test on the gate's getUserMedia and explanation hook. Called again by relaunch(). */
@@ -34,7 +40,8 @@ export function chromiumHarness(options: ChromiumHarnessOptions): CreateHarness 
       adapter: options.makeAdapter(gate),
       user: {
         answerNextPrompt: async (answer, answerOptions) => {
-          if (answer === 'dismiss') throw new Error('dismissing a prompt cannot be played in headless Chromium (can.dismiss is false)');
+          if (answer === 'dismiss')
+            throw new Error('dismissing a prompt cannot be played in headless Chromium (can.dismiss is false)');
           gate.answerNextPrompt(answer, answerOptions?.delayMs ?? 0);
         },
         prompts: async () => gate.prompts(),
@@ -56,7 +63,8 @@ export function chromiumHarness(options: ChromiumHarnessOptions): CreateHarness 
       },
       can: { dismiss: false, faults, observeDeviceOpen: true },
       reasons: {
-        dismiss: 'after one dismissal headless Chromium rejects every later request from the page ("Permission dismissed"), even once granted',
+        dismiss:
+          'after one dismissal headless Chromium rejects every later request from the page ("Permission dismissed"), even once granted',
         busy: 'the fake capture device cannot be made busy',
         lost: 'the fake capture device cannot be unplugged; a track ends by itself only when permission is revoked (R9)',
       },

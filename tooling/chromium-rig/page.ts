@@ -86,7 +86,9 @@ interface HeldPrompt {
   fail(error: Error): void;
 }
 
-export function createMicrophoneGate(realGetUserMedia: GetUserMedia = (c) => navigator.mediaDevices.getUserMedia(c)): MicrophoneGate {
+export function createMicrophoneGate(
+  realGetUserMedia: GetUserMedia = (c) => navigator.mediaDevices.getUserMedia(c),
+): MicrophoneGate {
   const shown: string[] = [];
   const queued: { answer: GateAnswer; delayMs: number }[] = [];
   const held: HeldPrompt[] = [];
@@ -167,7 +169,8 @@ export function createMicrophoneGate(realGetUserMedia: GetUserMedia = (c) => nav
       disposed = true;
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
-      for (const prompt of held.splice(0)) prompt.fail(new DOMException('the test ended before the prompt was answered', 'AbortError'));
+      for (const prompt of held.splice(0))
+        prompt.fail(new DOMException('the test ended before the prompt was answered', 'AbortError'));
       queued.length = 0;
       const settled = Promise.allSettled([...inFlight]);
       await Promise.race([settled, new Promise((resolve) => setTimeout(resolve, 3_000))]);
@@ -177,7 +180,11 @@ export function createMicrophoneGate(realGetUserMedia: GetUserMedia = (c) => nav
 }
 
 /** Wait until `condition()` holds, checking every 10 ms; fail after `timeoutMs`. */
-export async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 5_000, what = 'condition'): Promise<void> {
+export async function waitFor(
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs = 5_000,
+  what = 'condition',
+): Promise<void> {
   const deadline = performance.now() + timeoutMs;
   while (!(await condition())) {
     if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);

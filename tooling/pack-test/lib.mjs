@@ -25,10 +25,17 @@ export function log(message) {
 /** Run a command, echoing it; throws with its output on failure. */
 export function run(command, args, options = {}) {
   log(`$ ${[command, ...args].join(' ')}${options.cwd ? `   (in ${options.cwd})` : ''}`);
-  const result = spawnSync(command, args, { stdio: options.capture ? ['ignore', 'pipe', 'pipe'] : 'inherit', encoding: 'utf8', timeout: options.timeoutMs ?? 600_000, ...options });
+  const result = spawnSync(command, args, {
+    stdio: options.capture ? ['ignore', 'pipe', 'pipe'] : 'inherit',
+    encoding: 'utf8',
+    timeout: options.timeoutMs ?? 600_000,
+    ...options,
+  });
   if (result.status !== 0) {
     const output = options.capture ? `\n${result.stdout}\n${result.stderr}` : '';
-    throw new Error(`${command} ${args.join(' ')} failed (${result.error?.message ?? `exit ${result.status ?? result.signal}`})${output}`);
+    throw new Error(
+      `${command} ${args.join(' ')} failed (${result.error?.message ?? `exit ${result.status ?? result.signal}`})${output}`,
+    );
   }
   return result.stdout ?? '';
 }
@@ -47,7 +54,8 @@ export function packAll(destination) {
   mkdirSync(destination, { recursive: true });
   const tarballs = {};
   for (const { dir, manifest } of publishedPackages()) {
-    if (!existsSync(join(dir, 'dist'))) throw new Error(`${manifest.name} is not built (no dist/): run \`pnpm build\` first`);
+    if (!existsSync(join(dir, 'dist')))
+      throw new Error(`${manifest.name} is not built (no dist/): run \`pnpm build\` first`);
     const out = run('pnpm', ['pack', '--json', '--pack-destination', destination], { cwd: dir, capture: true });
     tarballs[manifest.name] = JSON.parse(out).filename;
   }
@@ -61,7 +69,13 @@ export function packAll(destination) {
  * fails, which the record step reports.
  */
 export function installEnv(base = process.env) {
-  const env = { ...base, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1', npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' };
+  const env = {
+    ...base,
+    PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1',
+    npm_config_update_notifier: 'false',
+    npm_config_fund: 'false',
+    npm_config_audit: 'false',
+  };
   if (base.MICGATE_PACK_NO_COMPILER !== '1') return env;
   const bin = join(base.MICGATE_PACK_DIR ?? '/tmp', 'no-compiler-bin');
   mkdirSync(bin, { recursive: true });
@@ -70,7 +84,14 @@ export function installEnv(base = process.env) {
     const found = spawnSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).stdout.trim();
     if (found && !existsSync(join(bin, tool))) execFileSync('ln', ['-s', found, join(bin, tool)]);
   }
-  return { ...env, PATH: bin, PKG_CONFIG_LIBDIR: '/nonexistent', CPATH: '', C_INCLUDE_PATH: '', CPLUS_INCLUDE_PATH: '' };
+  return {
+    ...env,
+    PATH: bin,
+    PKG_CONFIG_LIBDIR: '/nonexistent',
+    CPATH: '',
+    C_INCLUDE_PATH: '',
+    CPLUS_INCLUDE_PATH: '',
+  };
 }
 
 /** A fresh project in `dir` depending on every tarball (and nothing from the workspace), installed with npm. */

@@ -34,8 +34,12 @@ try {
     mkdirSync(project);
     createProject(project, tarballs);
   });
-  await step('type-check the app, strict, module nodenext', () => run(projectBin('tsc'), ['-p', 'tsconfig.nodenext.json'], { cwd: project }));
-  await step('type-check the app, strict, moduleResolution bundler', () => run(projectBin('tsc'), ['-p', 'tsconfig.bundler.json'], { cwd: project }));
+  await step('type-check the app, strict, module nodenext', () =>
+    run(projectBin('tsc'), ['-p', 'tsconfig.nodenext.json'], { cwd: project }),
+  );
+  await step('type-check the app, strict, moduleResolution bundler', () =>
+    run(projectBin('tsc'), ['-p', 'tsconfig.bundler.json'], { cwd: project }),
+  );
   await step('record 2 s from the rig through the installed micgate (Node)', async () => {
     const { startRig, attachRig } = await import('@micgate/audio-rig');
     rig = process.env.MICGATE_RIG_DIR ? attachRig(process.env.MICGATE_RIG_DIR) : await startRig();
@@ -43,13 +47,22 @@ try {
     try {
       const played = await rig.setSine(440, 0.5);
       const env = { ...process.env, ...rig.env, XDG_CONFIG_HOME: join(root, 'config') };
-      run(projectBin('micgate'), ['grant', 'pack-test', '--force']  /* the app has not run on this store yet */, { cwd: project, env });
-      const measured = JSON.parse(run(process.execPath, ['record.mjs', '2', 'pack-test'], { cwd: project, env, capture: true, timeoutMs: 30_000 }).trim().split('\n').at(-1));
+      run(projectBin('micgate'), ['grant', 'pack-test', '--force'] /* the app has not run on this store yet */, {
+        cwd: project,
+        env,
+      });
+      const measured = JSON.parse(
+        run(process.execPath, ['record.mjs', '2', 'pack-test'], { cwd: project, env, capture: true, timeoutMs: 30_000 })
+          .trim()
+          .split('\n')
+          .at(-1),
+      );
       log(`measured ${JSON.stringify(measured)}; the rig plays ${played.frequency} Hz at RMS ${played.rms.toFixed(3)}`);
       const problems = [];
       if (measured.adapter !== 'node') problems.push(`adapter ${measured.adapter}, not node`);
       if (measured.frames !== 200) problems.push(`${measured.frames} buffers, not 200`);
-      if (Math.abs(measured.frequency / played.frequency - 1) > 0.01) problems.push(`frequency ${measured.frequency} Hz`);
+      if (Math.abs(measured.frequency / played.frequency - 1) > 0.01)
+        problems.push(`frequency ${measured.frequency} Hz`);
       if (Math.abs(measured.rms / played.rms - 1) > 0.1) problems.push(`RMS ${measured.rms}`);
       if (problems.length > 0) throw new Error(`the recording is not the rig's tone: ${problems.join('; ')}`);
     } finally {
@@ -57,7 +70,12 @@ try {
     }
   });
   await step('a Vite build of a page importing only micgate: no Node built-ins, records in Chromium', () => {
-    const measured = JSON.parse(run(process.execPath, ['browser-record.mjs'], { cwd: project, capture: true, timeoutMs: 120_000 }).trim().split('\n').at(-1));
+    const measured = JSON.parse(
+      run(process.execPath, ['browser-record.mjs'], { cwd: project, capture: true, timeoutMs: 120_000 })
+        .trim()
+        .split('\n')
+        .at(-1),
+    );
     log(`measured ${JSON.stringify(measured)}; the fake microphone plays 440 Hz at RMS 0.354`);
     const problems = [];
     if (measured.adapter !== 'browser') problems.push(`adapter ${measured.adapter}, not browser`);
@@ -70,7 +88,10 @@ try {
     run(projectBin('vitest'), ['run'], { cwd: project, env: { ...process.env, CI: 'true' } }),
   );
   await step('describeConformance (installed) in Vitest browser mode (Chromium)', () =>
-    run(projectBin('vitest'), ['run', '-c', 'vitest.browser.config.ts'], { cwd: project, env: { ...process.env, CI: 'true' } }),
+    run(projectBin('vitest'), ['run', '-c', 'vitest.browser.config.ts'], {
+      cwd: project,
+      env: { ...process.env, CI: 'true' },
+    }),
   );
   await step('publint --strict and attw on every tarball', () => {
     for (const tarball of Object.values(tarballs)) {
@@ -84,4 +105,9 @@ try {
 
 log('--- times');
 for (const [name, seconds] of times) log(`${seconds.toFixed(1).padStart(7)} s  ${name}`);
-log(`${times.reduce((sum, [, s]) => sum + s, 0).toFixed(1).padStart(7)} s  total: packed-tarball checks passed`);
+log(
+  `${times
+    .reduce((sum, [, s]) => sum + s, 0)
+    .toFixed(1)
+    .padStart(7)} s  total: packed-tarball checks passed`,
+);

@@ -31,7 +31,14 @@ async function run(mutant) {
   try {
     await promisify(execFile)(
       process.execPath,
-      [join(root, 'node_modules/vitest/vitest.mjs'), 'run', '--config', config, '--reporter=json', `--outputFile=${outputFile}`],
+      [
+        join(root, 'node_modules/vitest/vitest.mjs'),
+        'run',
+        '--config',
+        config,
+        '--reporter=json',
+        `--outputFile=${outputFile}`,
+      ],
       { cwd: root, env, timeout: 180_000, maxBuffer: 64 * 1024 * 1024 },
     );
   } catch (thrown) {
@@ -41,7 +48,11 @@ async function run(mutant) {
   try {
     report = JSON.parse(readFileSync(outputFile, 'utf8'));
   } catch {
-    const why = String(error?.stderr ?? error?.message ?? 'no report').trim().split('\n').slice(-3).join(' / ');
+    const why = String(error?.stderr ?? error?.message ?? 'no report')
+      .trim()
+      .split('\n')
+      .slice(-3)
+      .join(' / ');
     return { failed: [`(the run failed before reporting: ${why})`], passed: [] };
   }
   const tests = report.testResults.flatMap((file) => file.assertionResults);
@@ -55,7 +66,9 @@ const started = Date.now();
 try {
   const baseline = await run(undefined);
   if (baseline.failed.length > 0) {
-    console.error(`the suite fails with no rule broken, so nothing can be concluded:\n  ${baseline.failed.join('\n  ')}`);
+    console.error(
+      `the suite fails with no rule broken, so nothing can be concluded:\n  ${baseline.failed.join('\n  ')}`,
+    );
     process.exit(1);
   }
   // A run that passes because the rule tests did not run at all proves nothing.
@@ -84,7 +97,9 @@ try {
     console.log(`${failed.length > 0 ? 'caught  ' : 'SURVIVED'}  ${mutant}${failed.length > 0 ? `  <- ${shown}` : ''}`);
   }
   const seconds = ((Date.now() - started) / 1000).toFixed(0);
-  console.log(`${selected.length - survived} of ${selected.length} broken rules caught by the conformance suite (${seconds} s)`);
+  console.log(
+    `${selected.length - survived} of ${selected.length} broken rules caught by the conformance suite (${seconds} s)`,
+  );
   process.exitCode = survived === 0 ? 0 : 1;
 } finally {
   rmSync(work, { recursive: true, force: true });

@@ -63,14 +63,23 @@ results.push([
   "core's writer with its header patches skipped",
   time('writer-no-header', (fd) => {
     // Not a usable file: isolates what the per-buffer header write adds to the writer itself.
-    const writer = createWavWriter({ write: (bytes, position) => (position === 0 ? bytes.length : writeSync(fd, bytes, 0, bytes.length, position)) }, format);
+    const writer = createWavWriter(
+      { write: (bytes, position) => (position === 0 ? bytes.length : writeSync(fd, bytes, 0, bytes.length, position)) },
+      format,
+    );
     for (let i = 0; i < BUFFERS; i++) writer.append(samples);
   }),
 ]);
 results.push([
   "header every buffer (core's createWavWriter)",
   time('writer', (fd) => {
-    const writer = createWavWriter({ write: (bytes, position) => writeSync(fd, bytes, 0, bytes.length, position), truncate: (length) => ftruncateSync(fd, length) }, format);
+    const writer = createWavWriter(
+      {
+        write: (bytes, position) => writeSync(fd, bytes, 0, bytes.length, position),
+        truncate: (length) => ftruncateSync(fd, length),
+      },
+      format,
+    );
     for (let i = 0; i < BUFFERS; i++) writer.append(samples);
   }),
 ]);
@@ -79,5 +88,7 @@ rmSync(dir, { recursive: true, force: true });
 const baseline = results[0]![1];
 console.log(`${BUFFERS} buffers of ${FRAMES} frames (20 ms) per round, median of ${ROUNDS} rounds, in ${tmpdir()}`);
 for (const [name, ns] of results) {
-  console.log(`${name.padEnd(46)} ${(ns / 1000).toFixed(2).padStart(7)} µs/buffer  ${(ns / baseline).toFixed(2)}× baseline  ${((ns / 20e6) * 100).toFixed(3)}% of the buffer's 20 ms`);
+  console.log(
+    `${name.padEnd(46)} ${(ns / 1000).toFixed(2).padStart(7)} µs/buffer  ${(ns / baseline).toFixed(2)}× baseline  ${((ns / 20e6) * 100).toFixed(3)}% of the buffer's 20 ms`,
+  );
 }

@@ -8,7 +8,9 @@ export type Advice = (verb: AdviceVerb, appId: string) => string;
 export type AdviceStyle = 'npm-script' | 'npx';
 
 export function adviceIn(style: AdviceStyle): Advice {
-  return style === 'npm-script' ? (verb, appId) => `npm run micgate -- ${verb} ${appId}` : (verb, appId) => `npx micgate ${verb} ${appId}`;
+  return style === 'npm-script'
+    ? (verb, appId) => `npm run micgate -- ${verb} ${appId}`
+    : (verb, appId) => `npx micgate ${verb} ${appId}`;
 }
 
 /**

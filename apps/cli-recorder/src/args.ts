@@ -58,27 +58,36 @@ export function parseRecorderArgs(argv: readonly string[]): ParsedArgs {
   const { values, positionals } = parsed;
   if (values.help) return { help: true };
   const [output, ...extra] = positionals;
-  if (output === undefined || output === '') throw new UsageError('missing the output file, e.g. `micgate-record out.wav`');
+  if (output === undefined || output === '')
+    throw new UsageError('missing the output file, e.g. `micgate-record out.wav`');
   if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}: give one output file`);
 
   const seconds = numberFlag('--seconds', values.seconds, 10);
-  if (!(seconds > 0)) throw new UsageError(`--seconds is how long to record, so it must be above 0; got ${values.seconds}`);
+  if (!(seconds > 0))
+    throw new UsageError(`--seconds is how long to record, so it must be above 0; got ${values.seconds}`);
   const sampleRate = integerFlag('--rate', values.rate, 48_000, FORMAT_LIMITS.sampleRate);
   const channels = integerFlag('--channels', values.channels, 1, FORMAT_LIMITS.channels);
   const maxSeconds = Math.floor(WAV_MAX_DATA_BYTES / (sampleRate * channels * 2));
   if (seconds > maxSeconds) {
-    throw new UsageError(`--seconds must be at most ${maxSeconds} at ${sampleRate} Hz × ${channels} channel(s): a WAV file holds under 4 GiB`);
+    throw new UsageError(
+      `--seconds must be at most ${maxSeconds} at ${sampleRate} Hz × ${channels} channel(s): a WAV file holds under 4 GiB`,
+    );
   }
   const appId = values['app-id'] ?? DEFAULT_APP_ID;
   if (!isAppId(appId)) {
-    throw new UsageError(`--app-id must be 1–200 letters, digits or . _ - @ / + (not starting with -); got ${JSON.stringify(appId)}`);
+    throw new UsageError(
+      `--app-id must be 1–200 letters, digits or . _ - @ / + (not starting with -); got ${JSON.stringify(appId)}`,
+    );
   }
   let device: string | number | undefined;
   if (values.device !== undefined) {
     if (values.device.trim() === '') throw new UsageError('--device must name a device (an index or part of its name)');
     device = /^\d+$/.test(values.device) ? Number(values.device) : values.device;
   }
-  return { help: false, options: { output, seconds, sampleRate, channels, device, appId, force: values.force === true } };
+  return {
+    help: false,
+    options: { output, seconds, sampleRate, channels, device, appId, force: values.force === true },
+  };
 }
 
 function parse(argv: readonly string[]) {
@@ -117,14 +126,22 @@ function joinNegativeValues(argv: readonly string[]): string[] {
 function numberFlag(flag: string, text: string | undefined, fallback: number): number {
   if (text === undefined) return fallback;
   const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value)) throw new UsageError(`${flag} must be a number; got ${JSON.stringify(text)}`);
+  if (text.trim() === '' || !Number.isFinite(value))
+    throw new UsageError(`${flag} must be a number; got ${JSON.stringify(text)}`);
   return value;
 }
 
-function integerFlag(flag: string, text: string | undefined, fallback: number, limits: { min: number; max: number }): number {
+function integerFlag(
+  flag: string,
+  text: string | undefined,
+  fallback: number,
+  limits: { min: number; max: number },
+): number {
   const value = numberFlag(flag, text, fallback);
   if (!Number.isInteger(value) || value < limits.min || value > limits.max) {
-    throw new UsageError(`${flag} must be a whole number from ${limits.min} to ${limits.max}; got ${JSON.stringify(text)}`);
+    throw new UsageError(
+      `${flag} must be a whole number from ${limits.min} to ${limits.max}; got ${JSON.stringify(text)}`,
+    );
   }
   return value;
 }

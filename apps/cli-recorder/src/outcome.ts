@@ -1,6 +1,14 @@
 import type { AudioInputDevice, RecordPermission } from '@micgate/core';
 import type { Advice } from './advice.js';
-import { describeError, deviceListing, dismissedMessage, formatSeconds, noInputDeviceMessage, outputProblemMessage, promptUnavailableMessage } from './messages.js';
+import {
+  describeError,
+  deviceListing,
+  dismissedMessage,
+  formatSeconds,
+  noInputDeviceMessage,
+  outputProblemMessage,
+  promptUnavailableMessage,
+} from './messages.js';
 import { formatDb } from './meter.js';
 import type { OutputProblem } from './output-path.js';
 
@@ -105,10 +113,16 @@ function recorded(take: TakeSummary, ending: Ending, permission: RecordPermissio
       lines.push(ending.fileKept ? saved : 'No file was written.');
       return out(EXIT.device);
     case 'device-lost':
-      lines.push(`micgate-record: the input device went away after ${recordedFor}: ${describeError(ending.error)}`, saved);
+      lines.push(
+        `micgate-record: the input device went away after ${recordedFor}: ${describeError(ending.error)}`,
+        saved,
+      );
       return out(EXIT.device);
     case 'write-failed':
-      lines.push(`micgate-record: could not write ${take.output}: ${describeError(ending.error)}`, `${saved} The file is complete up to there.`);
+      lines.push(
+        `micgate-record: could not write ${take.output}: ${describeError(ending.error)}`,
+        `${saved} The file is complete up to there.`,
+      );
       return out(EXIT.failed);
     case 'failed':
       lines.push(`micgate-record: ${describeError(ending.error)}`, saved);
@@ -128,10 +142,13 @@ function recorded(take: TakeSummary, ending: Ending, permission: RecordPermissio
   }
   lines.push(`Saved ${summary}, peak ${formatDb(20 * Math.log10(take.peak || Number.MIN_VALUE))}.`);
   const startup = take.startupFrames / take.sampleRate;
-  if (startup >= STARTUP_SILENCE_WORTH_SAYING_S) lines.push(`The microphone took ${formatSeconds(startup)} to start: the file begins with that much silence.`);
+  if (startup >= STARTUP_SILENCE_WORTH_SAYING_S)
+    lines.push(`The microphone took ${formatSeconds(startup)} to start: the file begins with that much silence.`);
   if (take.accessOffFrames > 0) {
     const off = `${formatSeconds(take.accessOffFrames / take.sampleRate)} of it is silence because microphone access was off`;
-    lines.push(permission === 'granted' ? `${off}.` : `${off}; allow it again with \`${advice('grant', take.appId)}\`.`);
+    lines.push(
+      permission === 'granted' ? `${off}.` : `${off}; allow it again with \`${advice('grant', take.appId)}\`.`,
+    );
   }
   return out(EXIT.ok);
 }

@@ -18,12 +18,16 @@ import { type Ending, type Outcome, reportOutcome, type TakeSummary } from './ou
 import { checkOutputPath } from './output-path.js';
 import { openWavFile } from './wav-file.js';
 
-
 export const USAGE_DESCRIPTION = 'micgate-record saves what the microphone hears to the WAV file you named.';
 
 export interface RecorderIo {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
-  stderr: NodeJS.WritableStream & { isTTY?: boolean; columns?: number; on?(event: 'resize', listener: () => void): unknown; off?(event: 'resize', listener: () => void): unknown };
+  stderr: NodeJS.WritableStream & {
+    isTTY?: boolean;
+    columns?: number;
+    on?(event: 'resize', listener: () => void): unknown;
+    off?(event: 'resize', listener: () => void): unknown;
+  };
   /** Subscribe to Ctrl-C (and SIGTERM); returns the unsubscribe. */
   onInterrupt(handler: () => void): () => void;
   /** Where advice commands must run; default process.cwd(). */
@@ -99,7 +103,13 @@ async function askThenRecord(
   return record(options, adapter, session, io, losses);
 }
 
-async function record(options: RecorderOptions, adapter: NodeAdapter, session: AudioSession, io: RecorderIo, losses: InputLossTally): Promise<Outcome> {
+async function record(
+  options: RecorderOptions,
+  adapter: NodeAdapter,
+  session: AudioSession,
+  io: RecorderIo,
+  losses: InputLossTally,
+): Promise<Outcome> {
   const { output, seconds, sampleRate, channels, appId } = options;
   const totalFrames = Math.max(1, Math.round(seconds * sampleRate));
   // ~20 ms buffers: a lively meter, and a kill -9 loses at most one of them.
@@ -128,7 +138,9 @@ async function record(options: RecorderOptions, adapter: NodeAdapter, session: A
   });
 
   const interactive = io.stderr.isTTY === true;
-  io.stderr.write(`Recording ${formatSeconds(seconds)} to ${output}: ${sampleRate} Hz, ${channels} channel${channels === 1 ? '' : 's'}. Ctrl-C stops early.\n`);
+  io.stderr.write(
+    `Recording ${formatSeconds(seconds)} to ${output}: ${sampleRate} Hz, ${channels} channel${channels === 1 ? '' : 's'}. Ctrl-C stops early.\n`,
+  );
   let drawn = 0; // length of the meter line on screen
   const draw = () => {
     const line = meterLine(state(), terminalColumns(io));

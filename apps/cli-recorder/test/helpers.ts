@@ -70,7 +70,10 @@ export function stderrShows(child: ChildProcess, pattern: RegExp, timeoutMs: num
       if (pattern.test(seen)) stop();
     };
     const onClose = () => stop(new Error(`the child ended before stderr showed ${pattern}: ${seen}`));
-    const timer = setTimeout(() => stop(new Error(`stderr did not show ${pattern} within ${timeoutMs} ms: ${seen}`)), timeoutMs);
+    const timer = setTimeout(
+      () => stop(new Error(`stderr did not show ${pattern} within ${timeoutMs} ms: ${seen}`)),
+      timeoutMs,
+    );
     child.stderr?.on('data', onData);
     child.on('close', onClose);
   });

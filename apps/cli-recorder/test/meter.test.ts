@@ -9,13 +9,16 @@ describe('meterLine', () => {
     expect(meterLine(sound, 120)).toBe(`● REC 00:03.2 / 00:10.0  [${'#'.repeat(26)}${'-'.repeat(4)}]  -9.0 dBFS`);
   });
 
-  it.each([200, 80, 60, 50, 40, 30, 20, 12, 5, 1])('never reaches the last column of a %i-column terminal', (columns) => {
-    for (const state of [sound, denied]) {
-      const line = meterLine(state, columns);
-      expect(line.length).toBeLessThanOrEqual(Math.max(1, columns - 1));
-      expect(line).not.toContain('\n');
-    }
-  });
+  it.each([200, 80, 60, 50, 40, 30, 20, 12, 5, 1])(
+    'never reaches the last column of a %i-column terminal',
+    (columns) => {
+      for (const state of [sound, denied]) {
+        const line = meterLine(state, columns);
+        expect(line.length).toBeLessThanOrEqual(Math.max(1, columns - 1));
+        expect(line).not.toContain('\n');
+      }
+    },
+  );
 
   it('keeps the silence reason whole at 80 and 50 columns, shrinking the bar first', () => {
     expect(meterLine(denied, 80)).toMatch(/^● REC 00:03\.2 \/ 00:10\.0 {2}\[-{8,30}\] {2}silence: permission denied$/);

@@ -9,7 +9,14 @@ beforeEach(async () => {
 });
 afterEach(() => dir.remove());
 
-const record = (...args: string[]) => finished(spawnNode([recorderBin, ...args], { PATH: process.env.PATH, HOME: dir.path, XDG_CONFIG_HOME: join(dir.path, 'config') }));
+const record = (...args: string[]) =>
+  finished(
+    spawnNode([recorderBin, ...args], {
+      PATH: process.env.PATH,
+      HOME: dir.path,
+      XDG_CONFIG_HOME: join(dir.path, 'config'),
+    }),
+  );
 
 describe('micgate-record arguments', () => {
   it('prints its usage on --help', async () => {
@@ -52,12 +59,16 @@ describe('micgate-record output file, checked before anything is asked', () => {
     writeFileSync(out, 'precious');
     const result = await record(out, '--seconds', '0.1');
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe(`micgate-record: ${out} already exists; add --force to replace it, or name another file.\n`);
+    expect(result.stderr).toBe(
+      `micgate-record: ${out} already exists; add --force to replace it, or name another file.\n`,
+    );
     expect(readFileSync(out, 'utf8')).toBe('precious');
   });
 
   it('refuses a folder and a missing folder, status 2, nothing created', async () => {
-    expect((await record(dir.path, '--seconds', '0.1')).stderr).toMatch(/is a folder; name a file in it, e\.g\. .*\/take\.wav/);
+    expect((await record(dir.path, '--seconds', '0.1')).stderr).toMatch(
+      /is a folder; name a file in it, e\.g\. .*\/take\.wav/,
+    );
     const missing = await record(join(dir.path, 'no', 'x.wav'));
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/the folder for .*no\/x\.wav does not exist/);

@@ -22,7 +22,12 @@ afterEach(() => dir.remove());
 function headerMatchesFile(path: string) {
   const bytes = new Uint8Array(readFileSync(path));
   const view = new DataView(bytes.buffer);
-  return { fileBytes: bytes.length, dataSize: view.getUint32(40, true), riffSize: view.getUint32(4, true), wav: decodeWav(bytes) };
+  return {
+    fileBytes: bytes.length,
+    dataSize: view.getUint32(40, true),
+    riffSize: view.getUint32(4, true),
+    wav: decodeWav(bytes),
+  };
 }
 
 const hasSox = (() => {
@@ -67,7 +72,9 @@ describe('micgate-record on a full disk', () => {
       mountPoint = path;
     } catch (error) {
       mountRefused = String((error as { stderr?: Buffer }).stderr ?? error);
-      console.log(`mount -t tmpfs was refused (${mountRefused.trim()}): the tmpfs case cannot run here; ulimit -f covers the short write`);
+      console.log(
+        `mount -t tmpfs was refused (${mountRefused.trim()}): the tmpfs case cannot run here; ulimit -f covers the short write`,
+      );
     }
   });
   afterAll(() => {
@@ -78,7 +85,9 @@ describe('micgate-record on a full disk', () => {
     if (!mountPoint) return context.skip(`mount refused: ${mountRefused}`);
     const out = join(mountPoint, 'full.wav');
     const result = await finished(spawnNode([recorderBin, out, ...FAST], env));
-    expect(result.stderr).toMatch(/could not write .*full\.wav: the disk is full or the file reached its size limit: \d+ bytes of samples were saved \[ERR_MICGATE_WAV_WRITE\]/);
+    expect(result.stderr).toMatch(
+      /could not write .*full\.wav: the disk is full or the file reached its size limit: \d+ bytes of samples were saved \[ERR_MICGATE_WAV_WRITE\]/,
+    );
     expect(result.code).toBe(1);
     expectTrueHeader(out, result.stderr);
     expect(statSync(out).size).toBeLessThanOrEqual(256 * 1024);
@@ -87,8 +96,12 @@ describe('micgate-record on a full disk', () => {
   it('under `ulimit -f 256` (SIGXFSZ ignored, so write() returns EFBIG): the same', async () => {
     const out = join(dir.path, 'limited.wav');
     const command = `trap '' XFSZ; ulimit -f 256; exec "${process.execPath}" "${recorderBin}" "${out}" ${FAST.join(' ')}`;
-    const result = await finished(spawn('bash', ['-c', command], { env, cwd: dir.path, stdio: ['ignore', 'pipe', 'pipe'] }));
-    expect(result.stderr).toMatch(/could not write .*limited\.wav: the disk is full or the file reached its size limit/);
+    const result = await finished(
+      spawn('bash', ['-c', command], { env, cwd: dir.path, stdio: ['ignore', 'pipe', 'pipe'] }),
+    );
+    expect(result.stderr).toMatch(
+      /could not write .*limited\.wav: the disk is full or the file reached its size limit/,
+    );
     expect(result.code).toBe(1);
     expectTrueHeader(out, result.stderr);
     expect(statSync(out).size).toBeLessThanOrEqual(256 * 1024);

@@ -40,7 +40,9 @@ describe('micgate-record without a microphone', () => {
     const result = await run(recorderBin, out, '--seconds', '0.5', '--rate', '16000', '--channels', '2');
     const elapsed = Date.now() - started;
     expect(result.code).toBe(4);
-    expect(result.stderr).toMatch(/Microphone access for “micgate-record” is denied, so .*denied\.wav will hold 0\.5 s of silence: every sample is 0/);
+    expect(result.stderr).toMatch(
+      /Microphone access for “micgate-record” is denied, so .*denied\.wav will hold 0\.5 s of silence: every sample is 0/,
+    );
     expect(result.stderr).toContain('npx micgate grant micgate-record');
     expect(result.stderr).toMatch(/all silence, because “micgate-record” may not use the microphone/);
     const wav = decodeWav(new Uint8Array(await readFile(out)));

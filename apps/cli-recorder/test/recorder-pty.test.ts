@@ -28,14 +28,24 @@ describe.skipIf(!runnable)('micgate-record on a real terminal', () => {
   afterAll(() => rig?.stop());
   beforeEach(async () => {
     dir = await tempDir();
-    env = { PATH: process.env.PATH, HOME: dir.path, XDG_CONFIG_HOME: join(dir.path, 'config'), TERM: 'xterm', ...rig.env };
+    env = {
+      PATH: process.env.PATH,
+      HOME: dir.path,
+      XDG_CONFIG_HOME: join(dir.path, 'config'),
+      TERM: 'xterm',
+      ...rig.env,
+    };
   });
   afterEach(() => dir.remove());
 
   /** Run the recorder under a pseudo-terminal; type `keys` once it asks. */
   async function recordOnTerminal(args: string[], keys: string) {
     const command = [process.execPath, recorderBin, ...args].map((part) => JSON.stringify(part)).join(' ');
-    const child = spawn('script', ['-qfec', command, '/dev/null'], { env, cwd: dir.path, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('script', ['-qfec', command, '/dev/null'], {
+      env,
+      cwd: dir.path,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let screen = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (screen += chunk));
     const done = finished(child, 25_000);
@@ -53,7 +63,9 @@ describe.skipIf(!runnable)('micgate-record on a real terminal', () => {
     const out = join(dir.path, 'take.wav');
     const { screen, code } = await recordOnTerminal([out, '--seconds', '1.5'], 'y\r');
     // The question may be wrapped at the terminal's width.
-    expect(screen.replace(/\s+/g, ' ')).toMatch(/“micgate-record” would like to use the microphone\. micgate-record saves what the microphone hears to the WAV file you named\. Allow\? \[y\/[nN]\]/);
+    expect(screen.replace(/\s+/g, ' ')).toMatch(
+      /“micgate-record” would like to use the microphone\. micgate-record saves what the microphone hears to the WAV file you named\. Allow\? \[y\/[nN]\]/,
+    );
     expect(screen).toMatch(/● REC 00:0\d\.\d \/ 00:01\.5 {2}\[#+-*\] {2}-\d+\.\d dBFS/);
     expect(screen).toMatch(/Saved .*take\.wav: 1\.5 s at 48000 Hz/);
     expect(code).toBe(0);

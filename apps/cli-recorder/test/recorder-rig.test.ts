@@ -14,7 +14,8 @@ const hasPulseAudio = ['pulseaudio', 'pacat'].every((command) => {
     return false;
   }
 });
-if (!hasPulseAudio) console.log('pulseaudio/pacat are not installed: the virtual-microphone recordings cannot run here');
+if (!hasPulseAudio)
+  console.log('pulseaudio/pacat are not installed: the virtual-microphone recordings cannot run here');
 
 /** The samples from the first non-zero one on: what the device delivered after the grant. */
 function deviceAudio(samples: Float32Array): Float32Array {
@@ -52,7 +53,9 @@ describe.skipIf(!hasPulseAudio)('micgate-record on the virtual microphone', () =
     expect(audio.length).toBeGreaterThan(48_000);
     const frequency = dominantFrequency(audio, 1, 48_000);
     const { rms } = measureLevel(audio);
-    console.log(`recorded ${frequency.toFixed(1)} Hz at RMS ${rms.toFixed(4)} (expected 1000 Hz, ${(0.5 / Math.SQRT2).toFixed(4)})`);
+    console.log(
+      `recorded ${frequency.toFixed(1)} Hz at RMS ${rms.toFixed(4)} (expected 1000 Hz, ${(0.5 / Math.SQRT2).toFixed(4)})`,
+    );
     expect(frequency).toBeGreaterThan(995);
     expect(frequency).toBeLessThan(1005);
     expect(rms).toBeGreaterThan((0.5 / Math.SQRT2) * 0.9);
@@ -62,7 +65,9 @@ describe.skipIf(!hasPulseAudio)('micgate-record on the virtual microphone', () =
   it('records stereo at 44.1 kHz when asked', async () => {
     await rig.setSine(440, 0.25);
     const out = join(dir.path, 'stereo.wav');
-    const result = await finished(spawnNode([recorderBin, out, '--seconds', '1', '--rate', '44100', '--channels', '2'], env));
+    const result = await finished(
+      spawnNode([recorderBin, out, '--seconds', '1', '--rate', '44100', '--channels', '2'], env),
+    );
     expect(result.code).toBe(0);
     const wav = decodeWav(new Uint8Array(await readFile(out)));
     expect(wav).toMatchObject({ sampleRate: 44_100, channels: 2, frames: 44_100 });
@@ -79,7 +84,9 @@ describe.skipIf(!hasPulseAudio)('micgate-record on the virtual microphone', () =
     child.kill('SIGINT');
     const result = await done;
     expect(result.code).toBe(130);
-    expect(result.stderr).toMatch(/Stopped after [\d.]+ s\. Saved .*interrupted\.wav: [\d.]+ s at 48000 Hz, 1 channel, 16-bit PCM, a complete WAV file/);
+    expect(result.stderr).toMatch(
+      /Stopped after [\d.]+ s\. Saved .*interrupted\.wav: [\d.]+ s at 48000 Hz, 1 channel, 16-bit PCM, a complete WAV file/,
+    );
     const bytes = new Uint8Array(await readFile(out));
     const wav = decodeWav(bytes);
     // The header's sizes match what is in the file.
@@ -109,7 +116,9 @@ describe.skipIf(!hasPulseAudio)('micgate-record on the virtual microphone', () =
 
   it('names a --device that does not exist, lists the real ones, and writes no file, status 3', async () => {
     const out = join(dir.path, 'none.wav');
-    const result = await finished(spawnNode([recorderBin, out, '--seconds', '1', '--device', 'no-such-microphone'], env));
+    const result = await finished(
+      spawnNode([recorderBin, out, '--seconds', '1', '--device', 'no-such-microphone'], env),
+    );
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(/no-such-microphone/);
     expect(result.stderr).toMatch(/Input devices; use --device/);

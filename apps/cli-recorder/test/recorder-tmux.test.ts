@@ -21,7 +21,8 @@ if (!hasTmux) console.log('tmux is not installed: the terminal-width tests canno
 
 let dir: { path: string; remove: () => Promise<void> };
 let socket: string;
-const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], { encoding: 'utf8' });
+const tmux = (...args: string[]) =>
+  execFileSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], { encoding: 'utf8' });
 
 beforeEach(async () => {
   dir = await tempDir();
@@ -65,7 +66,8 @@ function capture(): Screen {
 }
 
 /** Rows that `lines` take on a terminal of `columns` columns. */
-const rowsFor = (lines: string[], columns: number) => lines.reduce((sum, line) => sum + Math.max(1, Math.ceil([...line].length / columns)), 0);
+const rowsFor = (lines: string[], columns: number) =>
+  lines.reduce((sum, line) => sum + Math.max(1, Math.ceil([...line].length / columns)), 0);
 
 async function recordIn(columns: number, seconds: number, during?: (screen: Screen) => void, resizeTo?: number) {
   const env = { PATH: process.env.PATH, HOME: dir.path, XDG_CONFIG_HOME: join(dir.path, 'config') };
@@ -115,16 +117,19 @@ function expectMeterInPlace(screen: Screen) {
 }
 
 describe.skipIf(!hasTmux)('micgate-record in a pseudo-terminal (tmux)', () => {
-  it.each([80, 50])('at %i columns the meter stays on one row and the screen only grows by the lines it prints', async (columns) => {
-    const { final, screens } = await recordIn(columns, 2, expectMeterInPlace);
-    expect(screens.length).toBeGreaterThan(5);
-    const rowCounts = new Set(screens.map((screen) => screen.rows.length));
-    expect([...rowCounts]).toEqual([rowsFor(screens[0]!.lines, columns)]);
-    console.info(`${columns} columns, during:\n${screens.at(-1)!.rows.join('\n')}\nafter:\n${final.rows.join('\n')}`);
-    expect(final.lines).toHaveLength(printedBefore.length + printedAfter.length);
-    for (const [i, pattern] of [...printedBefore, ...printedAfter].entries()) expect(final.lines[i]).toMatch(pattern);
-    expect(final.rows, JSON.stringify(final, null, 1)).toHaveLength(rowsFor(final.lines, columns));
-  });
+  it.each([80, 50])(
+    'at %i columns the meter stays on one row and the screen only grows by the lines it prints',
+    async (columns) => {
+      const { final, screens } = await recordIn(columns, 2, expectMeterInPlace);
+      expect(screens.length).toBeGreaterThan(5);
+      const rowCounts = new Set(screens.map((screen) => screen.rows.length));
+      expect([...rowCounts]).toEqual([rowsFor(screens[0]!.lines, columns)]);
+      console.info(`${columns} columns, during:\n${screens.at(-1)!.rows.join('\n')}\nafter:\n${final.rows.join('\n')}`);
+      expect(final.lines).toHaveLength(printedBefore.length + printedAfter.length);
+      for (const [i, pattern] of [...printedBefore, ...printedAfter].entries()) expect(final.lines[i]).toMatch(pattern);
+      expect(final.rows, JSON.stringify(final, null, 1)).toHaveLength(rowsFor(final.lines, columns));
+    },
+  );
 
   it('narrowed from 80 to 50 columns while recording: redraws to fit, leaves no wrapped remains', async () => {
     const { final, screens } = await recordIn(80, 2, undefined, 50);

@@ -3,7 +3,17 @@ import { readFile } from 'node:fs/promises';
 import { dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { installMicrophoneBroker, type MicrophoneBroker } from '@micgate/electron/main';
-import { app, BrowserWindow, dialog, ipcMain, Menu, type MenuItemConstructorOptions, protocol, session, systemPreferences } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  Menu,
+  type MenuItemConstructorOptions,
+  protocol,
+  session,
+  systemPreferences,
+} from 'electron';
 import { APP_NAME, APP_ORIGIN, USAGE_DESCRIPTION } from './app-info.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -28,7 +38,9 @@ async function serveRenderer(request: Request): Promise<Response> {
   if (inside.startsWith('..') || isAbsolute(inside)) return new Response('not found', { status: 404 });
   try {
     const body = await readFile(path);
-    return new Response(body, { headers: { 'content-type': CONTENT_TYPES[extname(path)] ?? 'application/octet-stream' } });
+    return new Response(body, {
+      headers: { 'content-type': CONTENT_TYPES[extname(path)] ?? 'application/octet-stream' },
+    });
   } catch {
     return new Response('not found', { status: 404 });
   }
@@ -85,7 +97,9 @@ app.whenReady().then(() => {
   protocol.handle('app', serveRenderer);
   Menu.setApplicationMenu(
     Menu.buildFromTemplate([
-      ...(process.platform === 'darwin' ? [{ role: 'appMenu' } as MenuItemConstructorOptions] : [{ role: 'fileMenu' } as MenuItemConstructorOptions]),
+      ...(process.platform === 'darwin'
+        ? [{ role: 'appMenu' } as MenuItemConstructorOptions]
+        : [{ role: 'fileMenu' } as MenuItemConstructorOptions]),
       microphoneMenu(broker),
       { role: 'viewMenu' },
     ]),

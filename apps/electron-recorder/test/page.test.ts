@@ -17,7 +17,12 @@ import { estimateFrequency } from '@micgate/test-utils';
 import { decodeWav, measureLevel } from '@micgate/core';
 import { type Browser, chromium } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumLaunchOptions, FAKE_MICROPHONE, fakeMicrophoneWavPath, writeFakeMicrophoneWav } from '@micgate/chromium-rig';
+import {
+  chromiumLaunchOptions,
+  FAKE_MICROPHONE,
+  fakeMicrophoneWavPath,
+  writeFakeMicrophoneWav,
+} from '@micgate/chromium-rig';
 import { USAGE_DESCRIPTION } from '../src/app-info.js';
 
 const rendererRoot = fileURLToPath(new URL('../dist/renderer/', import.meta.url));
@@ -29,7 +34,9 @@ let browser: Browser;
 
 beforeAll(async () => {
   server = createServer(async (request, response) => {
-    const path = normalize(join(rendererRoot, new URL(request.url ?? '/', 'http://x').pathname.replace(/^\/$/, '/index.html')));
+    const path = normalize(
+      join(rendererRoot, new URL(request.url ?? '/', 'http://x').pathname.replace(/^\/$/, '/index.html')),
+    );
     if (!path.startsWith(rendererRoot)) return void response.writeHead(404).end();
     try {
       const body = await readFile(path);
@@ -64,7 +71,8 @@ describe('the recorder page', () => {
     });
     await page.addInitScript(() => {
       type State = { permission: 'undetermined' | 'denied' | 'granted' };
-      const ask = (window as unknown as { micgateStandInAsk(text: string): Promise<State['permission']> }).micgateStandInAsk;
+      const ask = (window as unknown as { micgateStandInAsk(text: string): Promise<State['permission']> })
+        .micgateStandInAsk;
       const listeners = new Set<(state: State) => void>();
       let permission: State['permission'] = 'undetermined';
       (window as unknown as { micgate: unknown }).micgate = {
@@ -90,7 +98,9 @@ describe('the recorder page', () => {
     await page.click('#record');
     await expect.poll(() => page.textContent('#permission'), { timeout: 5_000 }).toBe('allowed');
     await expect
-      .poll(async () => Number((await page.textContent('#clock'))?.match(/\(([\d.]+) s from/)?.[1] ?? 0), { timeout: 8_000 })
+      .poll(async () => Number((await page.textContent('#clock'))?.match(/\(([\d.]+) s from/)?.[1] ?? 0), {
+        timeout: 8_000,
+      })
       .toBeGreaterThan(1.2);
     // The web recorder's shared meter, drawn at the level: a 0.35 RMS sine is about -9 dBFS.
     const dbfs = Number(await page.getAttribute('#meter', 'data-dbfs'));
@@ -112,7 +122,9 @@ describe('the recorder page', () => {
     const firstSound = wav.samples.findIndex((sample) => sample !== 0);
     expect(firstSound).toBeGreaterThan(0.2 * 48_000); // the user took 300 ms to answer
     const sound = wav.samples.subarray(firstSound + 0.5 * 48_000, firstSound + 1.0 * 48_000);
-    expect(Math.abs(estimateFrequency(sound, 48_000) - FAKE_MICROPHONE.frequency)).toBeLessThan(FAKE_MICROPHONE.frequency * 0.02);
+    expect(Math.abs(estimateFrequency(sound, 48_000) - FAKE_MICROPHONE.frequency)).toBeLessThan(
+      FAKE_MICROPHONE.frequency * 0.02,
+    );
     expect(measureLevel(sound).rms).toBeGreaterThan(FAKE_MICROPHONE.rms * 0.8); // 16-bit PCM, so not exact
     expect(errors).toEqual([]);
     await context.close();

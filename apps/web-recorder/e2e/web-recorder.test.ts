@@ -8,7 +8,13 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import AxeBuilder from '@axe-core/playwright';
-import { chromiumLaunchOptions, FAKE_MICROPHONE, fakeMicrophoneWavPath, setMicrophonePermission, writeFakeMicrophoneWav } from '@micgate/chromium-rig';
+import {
+  chromiumLaunchOptions,
+  FAKE_MICROPHONE,
+  fakeMicrophoneWavPath,
+  setMicrophonePermission,
+  writeFakeMicrophoneWav,
+} from '@micgate/chromium-rig';
 import { estimateFrequency } from '@micgate/test-utils';
 import { decodeWav, measureLevel } from '@micgate/core';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright';
@@ -60,7 +66,11 @@ describe.each(VIEWPORTS)('the web recorder at $width × $height', (viewport) => 
 
   const level = async () => {
     const out = page.locator('#level');
-    return { rms: Number(await out.getAttribute('data-rms')), frames: Number(await out.getAttribute('data-frames')), gated: (await out.getAttribute('data-gated')) === 'true' };
+    return {
+      rms: Number(await out.getAttribute('data-rms')),
+      frames: Number(await out.getAttribute('data-frames')),
+      gated: (await out.getAttribute('data-gated')) === 'true',
+    };
   };
   const takeSeconds = async () => Number((await page.locator('#take-length').getAttribute('data-seconds')) ?? '0');
   const state = () => page.locator('#permission').getAttribute('data-state');
@@ -71,7 +81,11 @@ describe.each(VIEWPORTS)('the web recorder at $width × $height', (viewport) => 
     await page.screenshot({ path, fullPage: true });
     shots.push(path);
     const axe = await new AxeBuilder({ page }).analyze();
-    expect(axe.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`)).toEqual([]);
+    expect(
+      axe.violations.map(
+        (violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
+      ),
+    ).toEqual([]);
     const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
     expect(scrollWidth).toBeLessThanOrEqual(viewport.width);
     // Canvases are drawn at the screen's pixel ratio for the box they have.
@@ -113,7 +127,11 @@ describe.each(VIEWPORTS)('the web recorder at $width × $height', (viewport) => 
     // Focus comes back to the page's controls, not the body.
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('stop');
     await expect.poll(async () => (await level()).rms, { timeout: 5_000 }).toBeGreaterThan(0.1);
-    await expect.poll(async () => Number(await page.locator('#take-length').getAttribute('data-device-seconds')), { timeout: 8_000 }).toBeGreaterThan(1);
+    await expect
+      .poll(async () => Number(await page.locator('#take-length').getAttribute('data-device-seconds')), {
+        timeout: 8_000,
+      })
+      .toBeGreaterThan(1);
     // Screen readers hear only changes that matter: no live region is rewritten per frame.
     const liveChanges = await page.evaluate(async () => {
       const live = [...document.querySelectorAll('[role="status"], [role="alert"], [aria-live], output')];
@@ -131,7 +149,9 @@ describe.each(VIEWPORTS)('the web recorder at $width × $height', (viewport) => 
     // Access turned off in the browser mid-take: the take goes on as silence, and says so.
     await setMicrophonePermission(page, 'denied');
     await expect.poll(state).toBe('denied');
-    await expect.poll(() => page.locator('#take-note').textContent()).toContain('Microphone access was turned off during this take');
+    await expect
+      .poll(() => page.locator('#take-note').textContent())
+      .toContain('Microphone access was turned off during this take');
     const atRevoke = await takeSeconds();
     await expect.poll(takeSeconds, { timeout: 5_000 }).toBeGreaterThan(atRevoke + 0.8);
     expect(await level()).toMatchObject({ rms: 0, gated: true });
@@ -142,7 +162,9 @@ describe.each(VIEWPORTS)('the web recorder at $width × $height', (viewport) => 
     await page.locator('#playback').waitFor({ state: 'visible' });
     const audio = await page.$eval('#player', (element) => (element as HTMLAudioElement).src);
     expect(audio).toMatch(/^blob:/);
-    await expect.poll(() => page.$eval('#player', (element) => (element as HTMLAudioElement).duration), { timeout: 5_000 }).toBeGreaterThan(2);
+    await expect
+      .poll(() => page.$eval('#player', (element) => (element as HTMLAudioElement).duration), { timeout: 5_000 })
+      .toBeGreaterThan(2);
     const link = page.getByRole('link', { name: 'Download WAV' });
     const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
     const wav = decodeWav(new Uint8Array(readFileSync((await download.path())!)));
@@ -154,11 +176,15 @@ describe.each(VIEWPORTS)('the web recorder at $width × $height', (viewport) => 
     expect(firstSound).toBeGreaterThan(0.4 * 48_000);
     expect(wav.samples.length - lastSound).toBeGreaterThan(0.7 * 48_000);
     const sound = wav.samples.subarray(firstSound + 24_000, lastSound - 4_800);
-    expect(Math.abs(estimateFrequency(sound, 48_000) - FAKE_MICROPHONE.frequency) / FAKE_MICROPHONE.frequency).toBeLessThan(0.02);
+    expect(
+      Math.abs(estimateFrequency(sound, 48_000) - FAKE_MICROPHONE.frequency) / FAKE_MICROPHONE.frequency,
+    ).toBeLessThan(0.02);
     expect(measureLevel(sound).rms).toBeGreaterThan(FAKE_MICROPHONE.rms * 0.8);
     const said = Number(await page.locator('#take-length').getAttribute('data-seconds'));
     expect(Math.abs(wav.frames / 48_000 - said)).toBeLessThan(0.05);
-    expect(await page.locator('#take-note').textContent()).toMatch(/Saved \d+\.\d s, \d+\.\d s of it from the microphone\./);
+    expect(await page.locator('#take-note').textContent()).toMatch(
+      /Saved \d+\.\d s, \d+\.\d s of it from the microphone\./,
+    );
   }, 60_000);
 
   test('denied: the way back in steps; allowing it in the browser is picked up without a reload', async () => {
@@ -183,7 +209,9 @@ describe.each(VIEWPORTS)('the web recorder at $width × $height', (viewport) => 
     await page.getByRole('button', { name: 'Allow microphone' }).click();
     const explanation = page.getByRole('dialog', { name: 'micgate web recorder would like to use the microphone' });
     await explanation.getByRole('button', { name: 'Not now' }).click();
-    await expect.poll(() => page.locator('#state-note').textContent()).toBe('Not now: nothing was decided. Press Allow microphone when you are ready.');
+    await expect
+      .poll(() => page.locator('#state-note').textContent())
+      .toBe('Not now: nothing was decided. Press Allow microphone when you are ready.');
     expect(await page.locator('main').textContent()).not.toContain('Error');
     expect(await state()).toBe('undetermined');
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('allow');
@@ -211,7 +239,9 @@ test('fits a 320 px wide window: nothing wider than it, canvases at their box ×
   mkdirSync(`${results}320`, { recursive: true });
   await page.screenshot({ path: `${results}320/denied.png`, fullPage: true });
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
-  const sizes = await page.$$eval('canvas', (canvases) => canvases.map((canvas) => ({ pixels: canvas.width, box: canvas.clientWidth })));
+  const sizes = await page.$$eval('canvas', (canvases) =>
+    canvases.map((canvas) => ({ pixels: canvas.width, box: canvas.clientWidth })),
+  );
   for (const { pixels, box } of sizes) {
     expect(box).toBeGreaterThan(150);
     expect(pixels).toBe(box * 2);

@@ -4,10 +4,20 @@ import { levelFraction } from '@micgate/core';
 export const SCALE_DB = [-60, -48, -36, -24, -12, -6, 0] as const;
 export const WARN_DB = -6;
 export const CLIP_DB = -1;
-const COLOURS = { ok: '#3fb950', warn: '#d29922', clip: '#f85149', back: '#111820', gated: '#2a3441', line: '#58a6ff', text: '#c9d1d9' };
+const COLOURS = {
+  ok: '#3fb950',
+  warn: '#d29922',
+  clip: '#f85149',
+  back: '#111820',
+  gated: '#2a3441',
+  line: '#58a6ff',
+  text: '#c9d1d9',
+};
 
 /** Size the canvas's pixels to its box and the screen's pixel ratio; returns the context in CSS pixels. */
-export function fitCanvas(canvas: HTMLCanvasElement): { g: CanvasRenderingContext2D; width: number; height: number } | undefined {
+export function fitCanvas(
+  canvas: HTMLCanvasElement,
+): { g: CanvasRenderingContext2D; width: number; height: number } | undefined {
   const g = canvas.getContext('2d');
   if (!g) return undefined;
   const ratio = window.devicePixelRatio || 1;

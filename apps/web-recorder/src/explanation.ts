@@ -36,7 +36,8 @@ export function createRecorderExplanation(labels: { continue: string; cancel: st
         if (answer instanceof Error) reject(answer);
         else resolve(answer);
       };
-      const onAbort = () => finish(signal?.reason instanceof Error ? signal.reason : new DOMException('aborted', 'AbortError'));
+      const onAbort = () =>
+        finish(signal?.reason instanceof Error ? signal.reason : new DOMException('aborted', 'AbortError'));
       signal?.addEventListener('abort', onAbort, { once: true });
       proceed.addEventListener('click', () => finish(true));
       cancel.addEventListener('click', () => finish(false));

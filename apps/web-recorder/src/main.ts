@@ -33,10 +33,16 @@ const errorOut = element('error');
 element('purpose').textContent = USAGE_DESCRIPTION;
 fillScale(document.querySelector<HTMLElement>('.scale')!);
 
-const adapter = createBrowserAdapter({ explain: createRecorderExplanation({ continue: 'Continue', cancel: 'Not now' }) });
+const adapter = createBrowserAdapter({
+  explain: createRecorderExplanation({ continue: 'Continue', cancel: 'Not now' }),
+});
 const session = createAudioSession({ adapter, usageDescription: USAGE_DESCRIPTION, appName: APP_NAME });
 
-const LABELS: Record<RecordPermission, string> = { undetermined: 'not asked yet', granted: 'allowed', denied: 'blocked' };
+const LABELS: Record<RecordPermission, string> = {
+  undetermined: 'not asked yet',
+  granted: 'allowed',
+  denied: 'blocked',
+};
 
 let take: Take | undefined;
 let revoked = false; // access was turned off during the current take
@@ -61,7 +67,9 @@ function gatedReason(): string {
     case 'denied':
       return 'silence: microphone blocked';
     default:
-      return adapter.captureState === 'needs-user-gesture' ? 'click the page to start the microphone' : 'starting the microphone';
+      return adapter.captureState === 'needs-user-gesture'
+        ? 'click the page to start the microphone'
+        : 'starting the microphone';
   }
 }
 
@@ -72,11 +80,13 @@ session.recordPermission$.subscribe((state) => {
   allowButton.hidden = state !== 'undetermined';
   deniedHelp.hidden = state !== 'denied';
   if (state === 'granted') stateNote.textContent = '';
-  if (state === 'denied') stateNote.textContent = 'This page may not use the microphone, so anything you record is silence.';
+  if (state === 'denied')
+    stateNote.textContent = 'This page may not use the microphone, so anything you record is silence.';
   if (previous !== undefined && previous !== state) {
     if (take && previous === 'granted' && state !== 'granted') {
       revoked = true;
-      takeNote.textContent = 'Microphone access was turned off during this take. It goes on as silence, so it keeps its length; Stop saves it.';
+      takeNote.textContent =
+        'Microphone access was turned off during this take. It goes on as silence, so it keeps its length; Stop saves it.';
       announce('Microphone access was turned off. The take goes on as silence.');
     } else announce(`Microphone ${LABELS[state]}.`);
   }
@@ -160,7 +170,9 @@ recordButton.addEventListener('click', () => {
   recordButton.hidden = true;
   stopButton.hidden = false;
   stopButton.focus();
-  announce(session.recordPermission === 'granted' ? 'Recording.' : 'Recording. Silence until you allow the microphone.');
+  announce(
+    session.recordPermission === 'granted' ? 'Recording.' : 'Recording. Silence until you allow the microphone.',
+  );
   listen();
   if (session.recordPermission === 'undetermined') ask(() => stopButton);
 });

@@ -17,7 +17,9 @@ export function createTake(format: { sampleRate: number; channels: number }): Ta
   return {
     add(frame) {
       if (frame.sampleRate !== format.sampleRate || frame.channels !== format.channels) {
-        throw new Error(`a ${frame.sampleRate} Hz × ${frame.channels} frame does not belong to this ${format.sampleRate} Hz × ${format.channels} take`);
+        throw new Error(
+          `a ${frame.sampleRate} Hz × ${frame.channels} frame does not belong to this ${format.sampleRate} Hz × ${format.channels} take`,
+        );
       }
       // Gated frames share one zeroed buffer: keep a copy, never the buffer itself.
       chunks.push(frame.samples.slice());

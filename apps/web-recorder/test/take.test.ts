@@ -24,7 +24,9 @@ describe('a take', () => {
 
   it('refuses a frame of another format', () => {
     const take = createTake({ sampleRate: 48_000, channels: 1 });
-    expect(() => take.add({ ...frame(new Float32Array(2048), false, 0), channels: 2, frames: 1024 })).toThrow(/does not belong/);
+    expect(() => take.add({ ...frame(new Float32Array(2048), false, 0), channels: 2, frames: 1024 })).toThrow(
+      /does not belong/,
+    );
   });
 
   it('names files from the start time, without characters file systems refuse', () => {

@@ -53,7 +53,12 @@ Object.defineProperty(MessagePort.prototype, 'onmessage', {
   },
 });
 
-async function runBench(seconds: number, latencyHint: AudioContextLatencyCategory = 'playback', sampleRate = 48_000, framesPerBuffer = 1024): Promise<BenchResult> {
+async function runBench(
+  seconds: number,
+  latencyHint: AudioContextLatencyCategory = 'playback',
+  sampleRate = 48_000,
+  framesPerBuffer = 1024,
+): Promise<BenchResult> {
   let context: AudioContext | undefined;
   const adapter = createBrowserAdapter({ latencyHint });
   const session = createAudioSession({ adapter, usageDescription: 'micgate benchmark' });

@@ -4,12 +4,19 @@
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright';
 import { createServer, defaultClientConditions } from 'vite';
-import { chromiumLaunchOptions, fakeMicrophoneWavPath, setMicrophonePermission, writeFakeMicrophoneWav } from '@micgate/chromium-rig';
+import {
+  chromiumLaunchOptions,
+  fakeMicrophoneWavPath,
+  setMicrophonePermission,
+  writeFakeMicrophoneWav,
+} from '@micgate/chromium-rig';
 
 // `--seconds N` as well, the option every micgate benchmark takes (`pnpm bench -- --seconds 30`).
 const secondsAt = process.argv.indexOf('--seconds');
 const durationArg =
-  secondsAt > 0 ? `--duration=${process.argv[secondsAt + 1]}` : process.argv.find((arg) => arg.startsWith('--duration='));
+  secondsAt > 0
+    ? `--duration=${process.argv[secondsAt + 1]}`
+    : process.argv.find((arg) => arg.startsWith('--duration='));
 const seconds = durationArg ? Number(durationArg.slice('--duration='.length)) : 60;
 if (!Number.isFinite(seconds) || seconds <= 0) {
   console.error(`--duration must be a positive number of seconds; got ${durationArg}`);
@@ -42,7 +49,9 @@ try {
   await setMicrophonePermission(page, 'granted');
   // Chromium's default autoplay policy holds audio until a user gesture: click the page first.
   await page.mouse.click(1, 1);
-  console.log(`recording ${seconds} s at 48 kHz, 1024-frame buffers, latencyHint '${latencyHint}', in Chromium ${browser.version()} ...`);
+  console.log(
+    `recording ${seconds} s at 48 kHz, 1024-frame buffers, latencyHint '${latencyHint}', in Chromium ${browser.version()} ...`,
+  );
   /** @type {import('./bench-page.ts').BenchResult} */
   const result = await page.evaluate((s) => /** @type {any} */ (globalThis).runBench(...s), [seconds, latencyHint]);
   const rows = [
@@ -54,7 +63,10 @@ try {
     ['session position gaps', result.positionGaps],
     ['late buffers (> 1 buffer behind the pace)', result.lateBuffers],
     ['lateness p99 / max', `${result.p99LatenessMs.toFixed(1)} / ${result.maxLatenessMs.toFixed(1)} ms`],
-    ['main thread on delivery', `${result.deliveryMsPerSecond.toFixed(3)} ms per second (max ${result.maxDeliveryMs.toFixed(3)} ms per buffer)`],
+    [
+      'main thread on delivery',
+      `${result.deliveryMsPerSecond.toFixed(3)} ms per second (max ${result.maxDeliveryMs.toFixed(3)} ms per buffer)`,
+    ],
   ];
   for (const [name, value] of rows) console.log(`${String(name).padEnd(48)} ${value}`);
   console.log(JSON.stringify(result));

@@ -8,7 +8,13 @@ import {
   singleFlight,
 } from '@micgate/core';
 import { type Observable, Subject, takeUntil } from 'rxjs';
-import { type BrowserCaptureOptions, checkCaptureOptions, createBrowserCapture, defaultGetUserMedia, type GetUserMedia } from './browser-capture.js';
+import {
+  type BrowserCaptureOptions,
+  checkCaptureOptions,
+  createBrowserCapture,
+  defaultGetUserMedia,
+  type GetUserMedia,
+} from './browser-capture.js';
 import { stopTracks } from './capture.js';
 import type { CaptureState } from './capture-state.js';
 import { audioConstraints } from './constraints.js';
@@ -117,7 +123,10 @@ export function createBrowserAdapter(options: BrowserAdapterOptions = {}): Brows
       },
     );
     // The answer is recorded whenever the prompt settles, even after every caller gave up.
-    outcome.then((answer) => answer !== 'undetermined' && watcher.learn(answer), () => undefined);
+    outcome.then(
+      (answer) => answer !== 'undetermined' && watcher.learn(answer),
+      () => undefined,
+    );
     return outcome;
   }
 
@@ -136,7 +145,8 @@ export function createBrowserAdapter(options: BrowserAdapterOptions = {}): Brows
   const closed$ = new Subject<void>();
 
   function prompt(request: PromptRequest, promptOptions: BrowserPromptOptions = {}): Promise<RecordPermission> {
-    if (request === null || typeof request !== 'object') return Promise.reject(new InvalidArgumentError('request', request, 'an object'));
+    if (request === null || typeof request !== 'object')
+      return Promise.reject(new InvalidArgumentError('request', request, 'an object'));
     if (typeof request.usageDescription !== 'string') {
       return Promise.reject(new InvalidArgumentError('usageDescription', request.usageDescription, 'a string'));
     }

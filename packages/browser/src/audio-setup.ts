@@ -22,10 +22,14 @@ export function workletLoadError(error: unknown, url: string): AudioSetupError {
   const hint = url.startsWith('blob:')
     ? " A Content-Security-Policy whose script-src does not allow blob: blocks the built-in module: serve captureWorkletSource() from the page's origin and pass its URL as the `workletUrl` option."
     : ' Check that the URL serves captureWorkletSource() as JavaScript and that the Content-Security-Policy allows it.';
-  return new AudioSetupError(`the capture worklet could not be loaded from ${url} (${describe(error)}).${hint}`, { cause: error });
+  return new AudioSetupError(`the capture worklet could not be loaded from ${url} (${describe(error)}).${hint}`, {
+    cause: error,
+  });
 }
 
 /** Any other failure while building the audio graph. */
 export function audioGraphError(error: unknown): AudioSetupError {
-  return error instanceof AudioSetupError ? error : new AudioSetupError(`the capture audio graph could not be built (${describe(error)})`, { cause: error });
+  return error instanceof AudioSetupError
+    ? error
+    : new AudioSetupError(`the capture audio graph could not be built (${describe(error)})`, { cause: error });
 }

@@ -47,7 +47,10 @@ export function defaultGetUserMedia(): GetUserMedia {
   return (constraints) => {
     const mediaDevices = globalThis.navigator?.mediaDevices as MediaDevices | undefined;
     // Missing outside a secure context: say why instead of "cannot read properties of undefined".
-    if (!mediaDevices?.getUserMedia) return Promise.reject(new TypeError('navigator.mediaDevices.getUserMedia is unavailable (not a secure context?)'));
+    if (!mediaDevices?.getUserMedia)
+      return Promise.reject(
+        new TypeError('navigator.mediaDevices.getUserMedia is unavailable (not a secure context?)'),
+      );
     return mediaDevices.getUserMedia(constraints);
   };
 }
@@ -57,7 +60,8 @@ export function checkCaptureOptions(options: BrowserCaptureOptions): void {
   if (options === null || typeof options !== 'object') throw new InvalidArgumentError('options', options, 'an object');
   const functions = ['getUserMedia', 'classifyTrackEnd'] as const;
   for (const field of functions) {
-    if (options[field] !== undefined && typeof options[field] !== 'function') throw new InvalidArgumentError(field, options[field], 'a function');
+    if (options[field] !== undefined && typeof options[field] !== 'function')
+      throw new InvalidArgumentError(field, options[field], 'a function');
   }
   const strings = ['device', 'workletUrl'] as const;
   for (const field of strings) {
@@ -65,7 +69,10 @@ export function checkCaptureOptions(options: BrowserCaptureOptions): void {
       throw new InvalidArgumentError(field, options[field], 'a non-empty string');
     }
   }
-  if (options.document !== undefined && typeof (options.document as Partial<EventTarget> | null)?.addEventListener !== 'function') {
+  if (
+    options.document !== undefined &&
+    typeof (options.document as Partial<EventTarget> | null)?.addEventListener !== 'function'
+  ) {
     throw new InvalidArgumentError('document', options.document, 'an EventTarget');
   }
 }

@@ -1,7 +1,12 @@
 import { type AudioFormat, DeviceLostError, type DeviceFrame, resolveFormat } from '@micgate/core';
 import { Observable } from 'rxjs';
 import { audioGraphError, workletLoadError } from './audio-setup.js';
-import { CAPTURE_PROCESSOR_NAME, type CaptureMessage, type CaptureProcessorOptions, captureWorkletUrl } from './capture-worklet.js';
+import {
+  CAPTURE_PROCESSOR_NAME,
+  type CaptureMessage,
+  type CaptureProcessorOptions,
+  captureWorkletUrl,
+} from './capture-worklet.js';
 import type { CaptureState } from './capture-state.js';
 import { normalizeMediaError } from './media-errors.js';
 import { keepRunning } from './user-gesture.js';
@@ -49,7 +54,11 @@ export type CaptureSource = MediaStream | (() => Promise<MediaStream>);
  * Errors: the getUserMedia failures as micgate's typed errors (see normalizeMediaError), a failed
  * audio graph or worklet as AudioSetupError, an ended track as DeviceLostError.
  */
-export function captureAudio(source: CaptureSource, format: AudioFormat, options: CaptureAudioOptions = {}): Observable<DeviceFrame> {
+export function captureAudio(
+  source: CaptureSource,
+  format: AudioFormat,
+  options: CaptureAudioOptions = {},
+): Observable<DeviceFrame> {
   const { sampleRate, channels, framesPerBuffer } = resolveFormat(format);
   const ownsStream = typeof source === 'function';
   const gestureTarget = options.gestureTarget === undefined ? globalThis.document : options.gestureTarget;
@@ -94,7 +103,8 @@ export function captureAudio(source: CaptureSource, format: AudioFormat, options
       const classify = options.classifyTrackEnd ?? (() => Promise.resolve<TrackEndCause>('lost'));
       classify().then(
         (cause) => {
-          if (!closed && cause === 'lost') subscriber.error(new DeviceLostError('the microphone track ended during capture'));
+          if (!closed && cause === 'lost')
+            subscriber.error(new DeviceLostError('the microphone track ended during capture'));
         },
         () => {
           if (!closed) subscriber.error(new DeviceLostError('the microphone track ended during capture'));
@@ -160,7 +170,12 @@ export function captureAudio(source: CaptureSource, format: AudioFormat, options
       if (closed) return;
       releaseAudio();
       if (stream && ownsStream) stopTracks(stream);
-      const failure = step === 'stream' ? normalizeMediaError(error) : step === 'worklet' ? workletLoadError(error, workletUrl) : audioGraphError(error);
+      const failure =
+        step === 'stream'
+          ? normalizeMediaError(error)
+          : step === 'worklet'
+            ? workletLoadError(error, workletUrl)
+            : audioGraphError(error);
       subscriber.error(failure);
     });
 

@@ -7,9 +7,12 @@ type EnumerateDevices = () => Promise<MediaDeviceInfo[]>;
  * `navigator.mediaDevices.enumerateDevices`; labels appear once the page has held a stream), or
  * undefined where the page cannot list devices (then the adapter has no `devices`).
  */
-export function createDeviceLister(enumerateDevices?: EnumerateDevices): (() => Promise<AudioInputDevice[]>) | undefined {
+export function createDeviceLister(
+  enumerateDevices?: EnumerateDevices,
+): (() => Promise<AudioInputDevice[]>) | undefined {
   const mediaDevices = globalThis.navigator?.mediaDevices as MediaDevices | undefined;
-  const enumerate = enumerateDevices ?? (mediaDevices?.enumerateDevices ? () => mediaDevices.enumerateDevices() : undefined);
+  const enumerate =
+    enumerateDevices ?? (mediaDevices?.enumerateDevices ? () => mediaDevices.enumerateDevices() : undefined);
   if (!enumerate) return undefined;
   return async () => {
     const inputs = (await enumerate()).filter((device) => device.kind === 'audioinput');

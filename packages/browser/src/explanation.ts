@@ -26,7 +26,9 @@ export function createExplanationDialog(options: ExplanationDialogOptions = {}):
       const dialog = document.createElement('dialog');
       dialog.className = 'micgate-explanation';
       const title = document.createElement('h2');
-      title.textContent = options.title ?? (request.appName ? `${request.appName} would like to use the microphone` : 'Microphone access');
+      title.textContent =
+        options.title ??
+        (request.appName ? `${request.appName} would like to use the microphone` : 'Microphone access');
       const purpose = document.createElement('p');
       purpose.className = 'micgate-explanation-purpose';
       purpose.textContent = request.usageDescription;
@@ -45,7 +47,8 @@ export function createExplanationDialog(options: ExplanationDialogOptions = {}):
         if (answer instanceof Error) reject(answer);
         else resolve(answer);
       };
-      const onAbort = () => finish(signal?.reason instanceof Error ? signal.reason : new DOMException('aborted', 'AbortError'));
+      const onAbort = () =>
+        finish(signal?.reason instanceof Error ? signal.reason : new DOMException('aborted', 'AbortError'));
       signal?.addEventListener('abort', onAbort, { once: true });
       proceed.addEventListener('click', () => finish(true));
       cancel.addEventListener('click', () => finish(false));

@@ -5,7 +5,12 @@ export {
   createBrowserAdapter,
 } from './adapter.js';
 export { AudioSetupError } from './audio-setup.js';
-export { type BrowserCapture, type BrowserCaptureOptions, createBrowserCapture, type GetUserMedia } from './browser-capture.js';
+export {
+  type BrowserCapture,
+  type BrowserCaptureOptions,
+  createBrowserCapture,
+  type GetUserMedia,
+} from './browser-capture.js';
 export { type CaptureAudioOptions, type CaptureSource, captureAudio, type TrackEndCause } from './capture.js';
 export type { CaptureState } from './capture-state.js';
 export { CAPTURE_PROCESSOR_NAME, captureWorkletSource, captureWorkletUrl } from './capture-worklet.js';

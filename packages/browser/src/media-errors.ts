@@ -1,4 +1,10 @@
-import { DeviceBusyError, DeviceNotFoundError, MicgateError, MicrophoneDeniedError, PromptUnavailableError } from '@micgate/core';
+import {
+  DeviceBusyError,
+  DeviceNotFoundError,
+  MicgateError,
+  MicrophoneDeniedError,
+  PromptUnavailableError,
+} from '@micgate/core';
 
 /** What a getUserMedia failure means for micgate. */
 export type MediaErrorKind = 'denied' | 'dismissed' | 'notFound' | 'busy' | 'unavailable' | 'unknown';

@@ -57,7 +57,8 @@ export function toRecordPermission(state: string): RecordPermission {
  * and what getUserMedia calls taught us (older Firefox throws on the `microphone` name).
  */
 export function createPermissionWatcher(options: PermissionWatcherOptions = {}): PermissionWatcher {
-  const permissions = 'permissions' in options ? options.permissions : (globalThis.navigator?.permissions as PermissionsLike | undefined);
+  const permissions =
+    'permissions' in options ? options.permissions : (globalThis.navigator?.permissions as PermissionsLike | undefined);
   const win = options.window ?? (typeof window === 'undefined' ? undefined : window);
   const doc = options.document ?? (typeof document === 'undefined' ? undefined : document);
   const noticed = new Subject<RecordPermission>();
@@ -162,7 +163,11 @@ function permissionsPolicyOf(doc: unknown): PermissionsPolicyLike | undefined {
   if (doc === null || typeof doc !== 'object') return undefined;
   const { permissionsPolicy, featurePolicy } = doc as { permissionsPolicy?: unknown; featurePolicy?: unknown };
   for (const candidate of [permissionsPolicy, featurePolicy]) {
-    if (candidate !== null && typeof candidate === 'object' && typeof (candidate as PermissionsPolicyLike).allowsFeature === 'function') {
+    if (
+      candidate !== null &&
+      typeof candidate === 'object' &&
+      typeof (candidate as PermissionsPolicyLike).allowsFeature === 'function'
+    ) {
       return candidate as PermissionsPolicyLike;
     }
   }

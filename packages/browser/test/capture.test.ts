@@ -2,7 +2,15 @@ import { type DeviceFrame, DeviceNotFoundError, measureLevel } from '@micgate/co
 import { firstValueFrom, type Observable, take, toArray } from 'rxjs';
 import { afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { createBrowserAdapter } from '../src/index.js';
-import { clickPage, createMicrophoneGate, FAKE_MICROPHONE, type MicrophoneGate, measureFrequency, setMicrophonePermission, waitFor } from '@micgate/chromium-rig/page';
+import {
+  clickPage,
+  createMicrophoneGate,
+  FAKE_MICROPHONE,
+  type MicrophoneGate,
+  measureFrequency,
+  setMicrophonePermission,
+  waitFor,
+} from '@micgate/chromium-rig/page';
 
 // Chromium keeps its default autoplay policy: AudioContexts start only after a user gesture, so
 // the page gets one real click first, as a user gives one (test/user-gesture.test.ts tests the page before any).
@@ -46,7 +54,9 @@ describe('capture through the AudioWorklet', () => {
       expect(Math.round((frames[i]!.time - frames[i - 1]!.time) * 48_000)).toBe(1024);
     }
     const samples = channel(frames, 0);
-    expect(Math.abs(measureFrequency(samples, 48_000) - FAKE_MICROPHONE.frequency)).toBeLessThan(FAKE_MICROPHONE.frequency * 0.01);
+    expect(Math.abs(measureFrequency(samples, 48_000) - FAKE_MICROPHONE.frequency)).toBeLessThan(
+      FAKE_MICROPHONE.frequency * 0.01,
+    );
     expect(measureLevel(samples).rms).toBeGreaterThan(FAKE_MICROPHONE.rms * 0.95);
     expect(measureLevel(samples).rms).toBeLessThan(FAKE_MICROPHONE.rms * 1.05);
     await waitFor(() => gate.liveTracks().length === 0, 2_000, 'the track to stop after unsubscribing');
@@ -60,7 +70,9 @@ describe('capture through the AudioWorklet', () => {
     expect(frames[0]!.samples).toHaveLength(512);
     for (const index of [0, 1]) {
       const samples = channel(frames, index);
-      expect(Math.abs(measureFrequency(samples, 16_000) - FAKE_MICROPHONE.frequency)).toBeLessThan(FAKE_MICROPHONE.frequency * 0.01);
+      expect(Math.abs(measureFrequency(samples, 16_000) - FAKE_MICROPHONE.frequency)).toBeLessThan(
+        FAKE_MICROPHONE.frequency * 0.01,
+      );
       expect(measureLevel(samples).rms).toBeGreaterThan(FAKE_MICROPHONE.rms * 0.9);
     }
   });
@@ -69,7 +81,9 @@ describe('capture through the AudioWorklet', () => {
     await setMicrophonePermission('granted');
     const adapter = createBrowserAdapter({ getUserMedia: gate.getUserMedia });
     gate.requestMissingDeviceNext();
-    const error = await firstValueFrom(adapter.capture({ sampleRate: 48_000, channels: 1, framesPerBuffer: 1024 })).catch((e: unknown) => e);
+    const error = await firstValueFrom(
+      adapter.capture({ sampleRate: 48_000, channels: 1, framesPerBuffer: 1024 }),
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DeviceNotFoundError);
     expect(gate.liveTracks()).toHaveLength(0);
   });

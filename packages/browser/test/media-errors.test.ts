@@ -44,7 +44,9 @@ describe('normalizeMediaError', () => {
     const denied = await navigator.mediaDevices.getUserMedia({ audio: true }).catch((e: unknown) => e);
     expect(classifyMediaError(denied)).toBe('denied');
     await setMicrophonePermission('granted');
-    const missing = await navigator.mediaDevices.getUserMedia({ audio: { deviceId: { exact: 'no-such-input' } } }).catch((e: unknown) => e);
+    const missing = await navigator.mediaDevices
+      .getUserMedia({ audio: { deviceId: { exact: 'no-such-input' } } })
+      .catch((e: unknown) => e);
     expect(normalizeMediaError(missing)).toBeInstanceOf(DeviceNotFoundError);
     const nothingAsked = await navigator.mediaDevices.getUserMedia({}).catch((e: unknown) => e);
     expect(normalizeMediaError(nothingAsked)).toBeInstanceOf(PromptUnavailableError);

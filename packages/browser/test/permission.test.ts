@@ -2,7 +2,14 @@ import { InvalidArgumentError, type RecordPermission } from '@micgate/core';
 import { firstValueFrom, take, toArray } from 'rxjs';
 import { afterEach, beforeAll, beforeEach, describe, expect, onTestFinished, test } from 'vitest';
 import { createBrowserAdapter, createExplanationDialog, type PermissionsLike } from '../src/index.js';
-import { clickPage, browserPermission, createMicrophoneGate, type MicrophoneGate, setMicrophonePermission, waitFor } from '@micgate/chromium-rig/page';
+import {
+  clickPage,
+  browserPermission,
+  createMicrophoneGate,
+  type MicrophoneGate,
+  setMicrophonePermission,
+  waitFor,
+} from '@micgate/chromium-rig/page';
 
 // Chromium keeps its default autoplay policy: AudioContexts start only after a user gesture, so
 // the page gets one real click first, as a user gives one (test/user-gesture.test.ts tests the page before any).
@@ -53,7 +60,9 @@ describe('status from the Permissions API', () => {
   test('fallback where `change` never fires (Safari): re-checks on focus and on visibilitychange', async () => {
     // A PermissionStatus snapshot without events, like WebKit's.
     const quiet: PermissionsLike = {
-      query: async (descriptor) => ({ state: (await navigator.permissions.query(descriptor as PermissionDescriptor)).state }),
+      query: async (descriptor) => ({
+        state: (await navigator.permissions.query(descriptor as PermissionDescriptor)).state,
+      }),
     };
     const adapter = createBrowserAdapter({ getUserMedia: gate.getUserMedia, permissions: quiet });
     const changes = collect(adapter.changes());
@@ -72,7 +81,10 @@ describe('status from the Permissions API', () => {
 
   test('fallback where the microphone name is unsupported (older Firefox throws TypeError): learns from getUserMedia', async () => {
     const throwing: PermissionsLike = {
-      query: () => Promise.reject(new TypeError("'microphone' (value of 'name' member of PermissionDescriptor) is not a valid value")),
+      query: () =>
+        Promise.reject(
+          new TypeError("'microphone' (value of 'name' member of PermissionDescriptor) is not a valid value"),
+        ),
     };
     const adapter = createBrowserAdapter({ getUserMedia: gate.getUserMedia, permissions: throwing });
     expect(await adapter.status()).toBe('undetermined');
@@ -241,7 +253,9 @@ describe('revocation while capturing', () => {
     await setMicrophonePermission('granted');
     const adapter = createBrowserAdapter({ getUserMedia: gate.getUserMedia });
     // Labels appear once the page has held a stream.
-    await firstValueFrom(adapter.capture({ sampleRate: 48_000, channels: 1, framesPerBuffer: 128 }).pipe(take(2), toArray()));
+    await firstValueFrom(
+      adapter.capture({ sampleRate: 48_000, channels: 1, framesPerBuffer: 128 }).pipe(take(2), toArray()),
+    );
     const devices = await adapter.devices!();
     expect(devices.length).toBeGreaterThanOrEqual(1);
     expect(devices.some((device) => device.isDefault)).toBe(true);

@@ -1,7 +1,15 @@
 import { createAudioSession, measureLevel } from '@micgate/core';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import { createBrowserAdapter } from '../src/index.js';
-import { clickPage, createMicrophoneGate, FAKE_MICROPHONE, type MicrophoneGate, measureFrequency, setMicrophonePermission, waitFor } from '@micgate/chromium-rig/page';
+import {
+  clickPage,
+  createMicrophoneGate,
+  FAKE_MICROPHONE,
+  type MicrophoneGate,
+  measureFrequency,
+  setMicrophonePermission,
+  waitFor,
+} from '@micgate/chromium-rig/page';
 
 // This file must not click before its test: Chromium's user activation is sticky for the page.
 // Chromium runs with its default autoplay policy (no --autoplay-policy flag in the rig).
@@ -24,11 +32,19 @@ test('a returning visitor (granted on load, no gesture yet): gated zeros and nee
     get visibilityState() {
       return document.visibilityState;
     },
-    addEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: AddEventListenerOptions | boolean) {
+    addEventListener(
+      type: string,
+      listener: EventListenerOrEventListenerObject,
+      options?: AddEventListenerOptions | boolean,
+    ) {
       listening.add(type);
       document.addEventListener(type, listener, options);
     },
-    removeEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: EventListenerOptions | boolean) {
+    removeEventListener(
+      type: string,
+      listener: EventListenerOrEventListenerObject,
+      options?: EventListenerOptions | boolean,
+    ) {
       listening.delete(type);
       document.removeEventListener(type, listener, options);
     },
@@ -45,7 +61,11 @@ test('a returning visitor (granted on load, no gesture yet): gated zeros and nee
   });
   try {
     await waitFor(() => adapter.captureState === 'needs-user-gesture', 5_000, 'capture to say it needs a user gesture');
-    await waitFor(() => gate.liveTracks().length === 1, 5_000, 'the microphone to open (it waits only for the gesture)');
+    await waitFor(
+      () => gate.liveTracks().length === 1,
+      5_000,
+      'the microphone to open (it waits only for the gesture)',
+    );
     const before = seen.length;
     await new Promise((resolve) => setTimeout(resolve, 500));
     const waiting = seen.slice(before);
@@ -63,7 +83,9 @@ test('a returning visitor (granted on load, no gesture yet): gated zeros and nee
     const tone = heard.slice(start + 1, start + 21);
     const samples = new Float32Array(tone.length * FORMAT.framesPerBuffer);
     for (const [index, frame] of tone.entries()) samples.set(frame, index * FORMAT.framesPerBuffer);
-    expect(Math.abs(measureFrequency(samples, FORMAT.sampleRate) - FAKE_MICROPHONE.frequency)).toBeLessThan(FAKE_MICROPHONE.frequency * 0.01);
+    expect(Math.abs(measureFrequency(samples, FORMAT.sampleRate) - FAKE_MICROPHONE.frequency)).toBeLessThan(
+      FAKE_MICROPHONE.frequency * 0.01,
+    );
   } finally {
     subscription.unsubscribe();
     session.close();

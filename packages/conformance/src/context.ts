@@ -77,7 +77,11 @@ export class SuiteContext {
     return session;
   }
 
-  record(session: AudioSession, format: Partial<AudioFormat> = this.h.format, onFrame?: Parameters<typeof startRecording>[3]): Recording {
+  record(
+    session: AudioSession,
+    format: Partial<AudioFormat> = this.h.format,
+    onFrame?: Parameters<typeof startRecording>[3],
+  ): Recording {
     const recording = startRecording(session, () => this.h.clock.now(), format, onFrame);
     this.recordings.push(recording);
     return recording;

@@ -75,7 +75,11 @@ export function startRecording(
 }
 
 /** Every value `recordPermission$` emits, in order. */
-export function watchPermission(session: AudioSession): { values: RecordPermission[]; completed: () => boolean; stop(): void } {
+export function watchPermission(session: AudioSession): {
+  values: RecordPermission[];
+  completed: () => boolean;
+  stop(): void;
+} {
   const values: RecordPermission[] = [];
   let completed = false;
   const subscription = session.recordPermission$.subscribe({

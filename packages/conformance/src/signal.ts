@@ -45,7 +45,11 @@ export function concat(parts: readonly Float32Array[]): Float32Array {
  * Frequency and RMS of a steady tone, robust to a short glitch (a device's start-up gap, a dropped
  * buffer): the median over windows of `windowSeconds`.
  */
-export function measureTone(mono: Float32Array, sampleRate: number, windowSeconds = 0.1): { frequency: number; rms: number } {
+export function measureTone(
+  mono: Float32Array,
+  sampleRate: number,
+  windowSeconds = 0.1,
+): { frequency: number; rms: number } {
   const size = Math.max(2, Math.round(sampleRate * windowSeconds));
   const frequencies: number[] = [];
   const levels: number[] = [];

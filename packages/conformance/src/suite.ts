@@ -27,7 +27,11 @@ export interface ConformanceOptions {
  * undetermined. The adapter's own `supports` and what the rig can stage (`harness.can`) decide which
  * tests run; the others are reported as not run, with the reason.
  */
-export function describeConformance(name: string, createHarness: CreateHarness, options: ConformanceOptions = {}): void {
+export function describeConformance(
+  name: string,
+  createHarness: CreateHarness,
+  options: ConformanceOptions = {},
+): void {
   describe(`micgate conformance: ${name}`, { timeout: options.timeoutMs ?? 30_000 }, () => {
     const c = new SuiteContext(name);
     beforeEach(async () => c.begin(await createHarness()));

@@ -39,19 +39,38 @@ async function runSuites(files: string[], testNamePattern?: string): Promise<Map
   try {
     const report = join(out, 'report.json');
     const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('VITEST')));
-    const args = [vitestBin, 'run', '--config', 'test/broken/vitest.config.ts', '--reporter=json', `--outputFile=${report}`, ...files];
+    const args = [
+      vitestBin,
+      'run',
+      '--config',
+      'test/broken/vitest.config.ts',
+      '--reporter=json',
+      `--outputFile=${report}`,
+      ...files,
+    ];
     if (testNamePattern) args.push('--testNamePattern', testNamePattern);
     // Failing suites are the point: the exit status says nothing here, the report does.
-    await new Promise<void>((resolve) => execFile(process.execPath, args, { cwd: packageDir, env, timeout: 240_000 }, () => resolve()));
-    const json = JSON.parse(await readFile(report, 'utf8')) as { testResults: { name: string; assertionResults: Outcome[] }[] };
-    return new Map(json.testResults.map((file) => [file.name.split('/').at(-1)!.replace('.conformance.ts', ''), file.assertionResults]));
+    await new Promise<void>((resolve) =>
+      execFile(process.execPath, args, { cwd: packageDir, env, timeout: 240_000 }, () => resolve()),
+    );
+    const json = JSON.parse(await readFile(report, 'utf8')) as {
+      testResults: { name: string; assertionResults: Outcome[] }[];
+    };
+    return new Map(
+      json.testResults.map((file) => [
+        file.name.split('/').at(-1)!.replace('.conformance.ts', ''),
+        file.assertionResults,
+      ]),
+    );
   } finally {
     await rm(out, { recursive: true, force: true });
   }
 }
 
-const failed = (outcomes: Outcome[] | undefined) => (outcomes ?? []).filter((o) => o.status === 'failed').map((o) => o.title);
-const ran = (outcomes: Outcome[] | undefined) => (outcomes ?? []).filter((o) => o.status === 'passed' || o.status === 'failed');
+const failed = (outcomes: Outcome[] | undefined) =>
+  (outcomes ?? []).filter((o) => o.status === 'failed').map((o) => o.title);
+const ran = (outcomes: Outcome[] | undefined) =>
+  (outcomes ?? []).filter((o) => o.status === 'passed' || o.status === 'failed');
 
 describe('the suite fails broken adapters and passes honest ones', () => {
   let virtual: Map<string, Outcome[]>;
@@ -69,14 +88,22 @@ describe('the suite fails broken adapters and passes honest ones', () => {
     expect(failed(outcomes)).toContainEqual(expect.stringContaining(title));
   });
 
-  test.each(['fast', 'slow'])('on real time too, the mock at the wrong pace (%s) fails the rate and time checks', (fault) => {
-    const outcomes = real.get(`real-time-${fault}`);
-    expect(failed(outcomes)).toEqual(expect.arrayContaining([expect.stringContaining(CAUGHT_BY.fast), expect.stringContaining(CAUGHT_BY.drops)]));
-  });
+  test.each(['fast', 'slow'])(
+    'on real time too, the mock at the wrong pace (%s) fails the rate and time checks',
+    (fault) => {
+      const outcomes = real.get(`real-time-${fault}`);
+      expect(failed(outcomes)).toEqual(
+        expect.arrayContaining([expect.stringContaining(CAUGHT_BY.fast), expect.stringContaining(CAUGHT_BY.drops)]),
+      );
+    },
+  );
 
   test('the honest mock passes the same checks on real time', () => {
     const outcomes = real.get('real-time-honest');
-    expect(ran(outcomes).map((o) => o.title)).toEqual([expect.stringContaining(CAUGHT_BY.drops), expect.stringContaining(CAUGHT_BY.fast)]);
+    expect(ran(outcomes).map((o) => o.title)).toEqual([
+      expect.stringContaining(CAUGHT_BY.drops),
+      expect.stringContaining(CAUGHT_BY.fast),
+    ]);
     expect(failed(outcomes)).toEqual([]);
   });
 

@@ -28,21 +28,32 @@ const FAULTS: Record<MockFault, Wrap> = {
   fast: (adapter) => ({
     ...adapter,
     capture: (format) =>
-      adapter.capture({ ...format, sampleRate: format.sampleRate * 2 }).pipe(map((frame) => ({ ...frame, sampleRate: format.sampleRate }))),
+      adapter
+        .capture({ ...format, sampleRate: format.sampleRate * 2 })
+        .pipe(map((frame) => ({ ...frame, sampleRate: format.sampleRate }))),
   }),
   slow: (adapter) => ({
     ...adapter,
     capture: (format) =>
-      adapter.capture({ ...format, sampleRate: format.sampleRate / 2 }).pipe(map((frame) => ({ ...frame, sampleRate: format.sampleRate }))),
+      adapter
+        .capture({ ...format, sampleRate: format.sampleRate / 2 })
+        .pipe(map((frame) => ({ ...frame, sampleRate: format.sampleRate }))),
   }),
   // Loses every 8th device buffer / delivers every 8th one twice.
-  drops: (adapter) => ({ ...adapter, capture: (format) => adapter.capture(format).pipe(filter((_, index) => index % every !== every - 1)) }),
+  drops: (adapter) => ({
+    ...adapter,
+    capture: (format) => adapter.capture(format).pipe(filter((_, index) => index % every !== every - 1)),
+  }),
   repeats: (adapter) => ({
     ...adapter,
     capture: (format) =>
       adapter
         .capture(format)
-        .pipe(mergeMap((frame, index): Observable<DeviceFrame> => (index % every === every - 1 ? of(frame, frame) : of(frame)))),
+        .pipe(
+          mergeMap(
+            (frame, index): Observable<DeviceFrame> => (index % every === every - 1 ? of(frame, frame) : of(frame)),
+          ),
+        ),
   }),
   // Delivers the device's own 128-frame quanta whatever was asked.
   wrongSize: (adapter) => ({ ...adapter, capture: (format) => adapter.capture({ ...format, framesPerBuffer: 128 }) }),
@@ -50,7 +61,9 @@ const FAULTS: Record<MockFault, Wrap> = {
   opensEarly: (adapter) => ({
     ...adapter,
     prompt: (request) => {
-      const warm = adapter.capture({ sampleRate: 48_000, channels: 1, framesPerBuffer: 480 }).subscribe({ error: () => {} });
+      const warm = adapter
+        .capture({ sampleRate: 48_000, channels: 1, framesPerBuffer: 480 })
+        .subscribe({ error: () => {} });
       return adapter.prompt(request).finally(() => warm.unsubscribe());
     },
   }),
@@ -59,18 +72,25 @@ const FAULTS: Record<MockFault, Wrap> = {
   // Lists devices without declaring it.
   undeclaredDevices: (adapter) => ({ ...adapter, supports: { ...adapter.supports, devices: false } }),
   // A prompt per call: two sessions on one adapter open two prompts.
-  separatePrompts: (adapter, platform) => ({ ...adapter, prompt: (request: PromptRequest) => platform.user.show(request) }),
+  separatePrompts: (adapter, platform) => ({
+    ...adapter,
+    prompt: (request: PromptRequest) => platform.user.show(request),
+  }),
   // Its own error class: the right name, not micgate's code.
   wrongCode: (adapter) => ({
     ...adapter,
     capture: (format) =>
-      adapter.capture(format).pipe(
-        catchError((error: { code?: string; message?: string }) =>
-          throwError(() =>
-            error?.code === 'ERR_MICGATE_DEVICE_BUSY' ? Object.assign(new Error(error.message), { name: 'DeviceBusyError', code: 'EBUSY' }) : error,
+      adapter
+        .capture(format)
+        .pipe(
+          catchError((error: { code?: string; message?: string }) =>
+            throwError(() =>
+              error?.code === 'ERR_MICGATE_DEVICE_BUSY'
+                ? Object.assign(new Error(error.message), { name: 'DeviceBusyError', code: 'EBUSY' })
+                : error,
+            ),
           ),
         ),
-      ),
   }),
   noChanges: (adapter) => {
     const { changes: _dropped, ...rest } = adapter;
@@ -97,7 +117,10 @@ export function mockHarness(options: MockHarnessOptions = {}): CreateHarness {
     const harness: ConformanceHarness = {
       adapter: wrap(platform.adapter, platform),
       ...(clock ? { scheduler: clock } : {}),
-      clock: clock ?? { now: () => asyncScheduler.now(), advance: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) },
+      clock: clock ?? {
+        now: () => asyncScheduler.now(),
+        advance: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      },
       format: { sampleRate: 48_000, channels: 1, framesPerBuffer: 480 },
       can: { dismiss: true, faults: { notFound: true, busy: true, lost: true }, observeDeviceOpen: true },
       ...(virtual ? {} : { timing: { slackMs: 100 } }),
@@ -113,7 +136,8 @@ export function mockHarness(options: MockHarnessOptions = {}): CreateHarness {
         },
         isOpen: async () => platform.device.isOpen,
         opens: async () => platform.device.opens,
-        injectFault: async (fault) => (fault === 'lost' ? platform.device.unplug() : platform.device.failNextOpen(fault)),
+        injectFault: async (fault) =>
+          fault === 'lost' ? platform.device.unplug() : platform.device.failNextOpen(fault),
       },
       relaunch: async () => wrap(platform.relaunch(), platform),
       dispose: async () => {

@@ -13,7 +13,9 @@ describe('the suite’s measurements', () => {
     [1_000, 44_100],
     [97.3, 8_000],
   ])('estimateFrequency finds %d Hz at %d Hz sampling within 0.05%', (frequency, sampleRate) => {
-    expect(Math.abs(estimateFrequency(sine(frequency, sampleRate, 1), sampleRate) - frequency) / frequency).toBeLessThan(0.0005);
+    expect(
+      Math.abs(estimateFrequency(sine(frequency, sampleRate, 1), sampleRate) - frequency) / frequency,
+    ).toBeLessThan(0.0005);
   });
 
   test('estimateFrequency says NaN, not a number, for silence', () => {

@@ -107,7 +107,9 @@ export interface ErrorData {
 export function toErrorData(error: unknown): ErrorData {
   if (error instanceof MicgateError) {
     const field = (error as Partial<InvalidArgumentError>).field;
-    return typeof field === 'string' ? { code: error.code, message: error.message, field } : { code: error.code, message: error.message };
+    return typeof field === 'string'
+      ? { code: error.code, message: error.message, field }
+      : { code: error.code, message: error.message };
   }
   return { code: ErrorCode.Unknown, message: error instanceof Error ? error.message : String(error) };
 }

@@ -24,7 +24,11 @@ export class GuardedStream<T> extends Observable<T> {
     if (isSubscriber(observerOrNext)) return this.stream.subscribe(observerOrNext);
     const observer: Partial<Observer<T>> =
       typeof observerOrNext === 'function' || observerOrNext == null
-        ? { ...(observerOrNext ? { next: observerOrNext } : {}), ...(error ? { error } : {}), ...(complete ? { complete } : {}) }
+        ? {
+            ...(observerOrNext ? { next: observerOrNext } : {}),
+            ...(error ? { error } : {}),
+            ...(complete ? { complete } : {}),
+          }
         : observerOrNext;
     const guard =
       <A extends unknown[]>(handler: ((...args: A) => void) | undefined) =>

@@ -35,6 +35,22 @@ export { isRecordPermission } from './permission.js';
 export { createAudioSession } from './session.js';
 export { singleFlight } from './single-flight.js';
 export { type Level, levelBar, levelFraction, measureLevel } from './level.js';
-export { type DecodedWav, decodeWav, encodeWav, encodeWavSamples, type WavFormat, type WavSampleFormat, wavHeader } from './wav.js';
-export { createWavWriter, WAV_MAX_DATA_BYTES, WavTooLargeError, type WavSink, WavWriteError, type WavWriter, type WavWriterOptions } from './wav-writer.js';
+export {
+  type DecodedWav,
+  decodeWav,
+  encodeWav,
+  encodeWavSamples,
+  type WavFormat,
+  type WavSampleFormat,
+  wavHeader,
+} from './wav.js';
+export {
+  createWavWriter,
+  WAV_MAX_DATA_BYTES,
+  WavTooLargeError,
+  type WavSink,
+  WavWriteError,
+  type WavWriter,
+  type WavWriterOptions,
+} from './wav-writer.js';
 export { isBlankUsageDescription } from './usage-description.js';

@@ -3,7 +3,9 @@
  * same promise (later callers' arguments are not used); once it settles, the next call starts anew.
  * What micgate uses so that one prompt is open at a time and every waiter gets its answer.
  */
-export function singleFlight<A extends unknown[], T>(fn: (...args: A) => PromiseLike<T> | T): (...args: A) => Promise<T> {
+export function singleFlight<A extends unknown[], T>(
+  fn: (...args: A) => PromiseLike<T> | T,
+): (...args: A) => Promise<T> {
   let inFlight: Promise<T> | undefined;
   return (...args: A) => {
     if (inFlight) return inFlight;

@@ -21,7 +21,10 @@ const HEADER_BYTES = 44;
 export class WavTooLargeError extends MicgateError {
   readonly dataBytes: number;
   constructor(dataBytes: number, adding: number, limit: number) {
-    super('ERR_MICGATE_WAV_TOO_LARGE', `the WAV file may hold ${limit} bytes of samples: it has ${dataBytes}, and ${adding} more would pass that`);
+    super(
+      'ERR_MICGATE_WAV_TOO_LARGE',
+      `the WAV file may hold ${limit} bytes of samples: it has ${dataBytes}, and ${adding} more would pass that`,
+    );
     this.dataBytes = dataBytes;
   }
 }
@@ -64,7 +67,11 @@ export interface WavWriter {
 export function createWavWriter(sink: WavSink, format: WavFormat, options: WavWriterOptions = {}): WavWriter {
   const maxDataBytes = options.maxDataBytes ?? WAV_MAX_DATA_BYTES;
   if (!Number.isInteger(maxDataBytes) || maxDataBytes < 0 || maxDataBytes > WAV_MAX_DATA_BYTES) {
-    throw new InvalidArgumentError('maxDataBytes', maxDataBytes, `a whole number of bytes from 0 to ${WAV_MAX_DATA_BYTES} (the RIFF limit)`);
+    throw new InvalidArgumentError(
+      'maxDataBytes',
+      maxDataBytes,
+      `a whole number of bytes from 0 to ${WAV_MAX_DATA_BYTES} (the RIFF limit)`,
+    );
   }
   const sampleFormat: WavSampleFormat = format.sampleFormat ?? 'pcm16';
   const width = sampleFormat === 'pcm16' ? 2 : 4;
@@ -79,7 +86,8 @@ export function createWavWriter(sink: WavSink, format: WavFormat, options: WavWr
     headerView.setUint32(4, 36 + dataBytes, true);
     headerView.setUint32(40, dataBytes, true);
     const wrote = sink.write(header, 0);
-    if (wrote !== HEADER_BYTES) throw new WavWriteError(`the WAV header could not be written: ${wrote} of ${HEADER_BYTES} bytes`, dataBytes);
+    if (wrote !== HEADER_BYTES)
+      throw new WavWriteError(`the WAV header could not be written: ${wrote} of ${HEADER_BYTES} bytes`, dataBytes);
   };
   // A short write left a partial frame (or less): cut it off, count whole frames only.
   const keepWholeFrames = (bytesOnSink: number, cause: unknown): never => {
@@ -87,7 +95,11 @@ export function createWavWriter(sink: WavSink, format: WavFormat, options: WavWr
     if (kept !== bytesOnSink) sink.truncate?.(HEADER_BYTES + dataBytes + kept);
     dataBytes += kept;
     writeHeader();
-    throw new WavWriteError(`the disk is full or the file reached its size limit: ${dataBytes} bytes of samples were saved`, dataBytes, { cause });
+    throw new WavWriteError(
+      `the disk is full or the file reached its size limit: ${dataBytes} bytes of samples were saved`,
+      dataBytes,
+      { cause },
+    );
   };
 
   writeHeader();
@@ -102,7 +114,10 @@ export function createWavWriter(sink: WavSink, format: WavFormat, options: WavWr
     append(samples) {
       if (finished) throw new MicgateError('ERR_MICGATE_WAV_FINISHED', 'the WAV writer is finished');
       if (samples.length % format.channels !== 0) {
-        throw new MicgateError('ERR_MICGATE_WAV_PARTIAL_FRAME', `${samples.length} samples are not whole frames of ${format.channels} channels`);
+        throw new MicgateError(
+          'ERR_MICGATE_WAV_PARTIAL_FRAME',
+          `${samples.length} samples are not whole frames of ${format.channels} channels`,
+        );
       }
       const length = samples.length * width;
       if (length === 0) return;

@@ -96,23 +96,37 @@ export function decodeWav(bytes: Uint8Array): DecodedWav {
     const size = view.getUint32(offset + 4, true);
     const body = offset + 8;
     if (id === 'fmt ') {
-      if (size < 16 || body + 16 > bytes.length) throw new MicgateError('ERR_MICGATE_BAD_WAV', 'WAV fmt chunk is truncated');
+      if (size < 16 || body + 16 > bytes.length)
+        throw new MicgateError('ERR_MICGATE_BAD_WAV', 'WAV fmt chunk is truncated');
       let code = view.getUint16(body, true);
       if (code === 0xfffe && size >= 26) code = view.getUint16(body + 24, true); // WAVE_FORMAT_EXTENSIBLE
-      fmt = { code, channels: view.getUint16(body + 2, true), sampleRate: view.getUint32(body + 4, true), bits: view.getUint16(body + 14, true) };
+      fmt = {
+        code,
+        channels: view.getUint16(body + 2, true),
+        sampleRate: view.getUint32(body + 4, true),
+        bits: view.getUint16(body + 14, true),
+      };
     } else if (id === 'data') {
       if (!fmt) throw new MicgateError('ERR_MICGATE_BAD_WAV', 'WAV data chunk before its fmt chunk');
       const sampleFormat: WavSampleFormat | undefined =
         fmt.code === 1 && fmt.bits === 16 ? 'pcm16' : fmt.code === 3 && fmt.bits === 32 ? 'float32' : undefined;
-      if (!sampleFormat) throw new MicgateError('ERR_MICGATE_BAD_WAV', `unsupported WAV encoding ${fmt.code}/${fmt.bits}-bit`);
+      if (!sampleFormat)
+        throw new MicgateError('ERR_MICGATE_BAD_WAV', `unsupported WAV encoding ${fmt.code}/${fmt.bits}-bit`);
       const width = bytesPerSample(sampleFormat);
       const available = Math.min(size, bytes.length - body);
       const count = Math.floor(available / width);
       const samples = new Float32Array(count);
       for (let i = 0; i < count; i++) {
-        samples[i] = sampleFormat === 'pcm16' ? view.getInt16(body + i * 2, true) / 0x8000 : view.getFloat32(body + i * 4, true);
+        samples[i] =
+          sampleFormat === 'pcm16' ? view.getInt16(body + i * 2, true) / 0x8000 : view.getFloat32(body + i * 4, true);
       }
-      return { sampleRate: fmt.sampleRate, channels: fmt.channels, sampleFormat, samples, frames: Math.floor(count / fmt.channels) };
+      return {
+        sampleRate: fmt.sampleRate,
+        channels: fmt.channels,
+        sampleFormat,
+        samples,
+        frames: Math.floor(count / fmt.channels),
+      };
     }
     offset = body + size + (size % 2);
   }

@@ -31,16 +31,19 @@ test('every class has its own ErrorCode constant', () => {
   expect(ErrorCode.DeviceBusy).toBe('ERR_MICGATE_DEVICE_BUSY');
 });
 
-test.each(everyError.map((error) => [error.code, error] as const))('%s crosses a boundary as data and comes back as the same class', (_code, error) => {
-  // Through JSON, as over IPC: only data survives.
-  const data = JSON.parse(JSON.stringify(toErrorData(error)));
-  const rebuilt = errorFromCode(data);
-  expect(rebuilt).toBeInstanceOf(error.constructor);
-  expect(rebuilt).toBeInstanceOf(MicgateError);
-  expect(rebuilt.code).toBe(error.code);
-  expect(rebuilt.message).toBe(error.message);
-  expect(rebuilt.name).toBe(error.name);
-});
+test.each(everyError.map((error) => [error.code, error] as const))(
+  '%s crosses a boundary as data and comes back as the same class',
+  (_code, error) => {
+    // Through JSON, as over IPC: only data survives.
+    const data = JSON.parse(JSON.stringify(toErrorData(error)));
+    const rebuilt = errorFromCode(data);
+    expect(rebuilt).toBeInstanceOf(error.constructor);
+    expect(rebuilt).toBeInstanceOf(MicgateError);
+    expect(rebuilt.code).toBe(error.code);
+    expect(rebuilt.message).toBe(error.message);
+    expect(rebuilt.name).toBe(error.name);
+  },
+);
 
 test('InvalidArgumentError keeps its field across the boundary', () => {
   const rebuilt = errorFromCode(toErrorData(new InvalidArgumentError('channels', 0, 'an integer from 1 to 32')));

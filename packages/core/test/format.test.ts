@@ -4,8 +4,15 @@ import { DEFAULT_FORMAT, InvalidArgumentError, resolveFormat } from '../src/inde
 describe('resolveFormat', () => {
   test('fills in defaults and keeps what was asked', () => {
     expect(resolveFormat()).toEqual(DEFAULT_FORMAT);
-    expect(resolveFormat({ sampleRate: 16_000, channels: undefined })).toEqual({ ...DEFAULT_FORMAT, sampleRate: 16_000 });
-    expect(resolveFormat({ sampleRate: 8_000, channels: 32, framesPerBuffer: 16 })).toEqual({ sampleRate: 8_000, channels: 32, framesPerBuffer: 16 });
+    expect(resolveFormat({ sampleRate: 16_000, channels: undefined })).toEqual({
+      ...DEFAULT_FORMAT,
+      sampleRate: 16_000,
+    });
+    expect(resolveFormat({ sampleRate: 8_000, channels: 32, framesPerBuffer: 16 })).toEqual({
+      sampleRate: 8_000,
+      channels: 32,
+      framesPerBuffer: 16,
+    });
     expect(resolveFormat({ sampleRate: 384_000, channels: 1, framesPerBuffer: 16_384 }).framesPerBuffer).toBe(16_384);
   });
 

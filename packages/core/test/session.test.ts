@@ -26,9 +26,18 @@ function adapter(overrides: Partial<RecordPermissionAdapter> = {}) {
     capture: (format) =>
       new Observable<DeviceFrame>((subscriber) => {
         state.opens++;
-        const timer = setInterval(() => {
-          subscriber.next({ samples: new Float32Array(format.framesPerBuffer * format.channels).fill(0.25), frames: format.framesPerBuffer, sampleRate: format.sampleRate, channels: format.channels, time: Date.now() / 1000 });
-        }, (format.framesPerBuffer / format.sampleRate) * 1000);
+        const timer = setInterval(
+          () => {
+            subscriber.next({
+              samples: new Float32Array(format.framesPerBuffer * format.channels).fill(0.25),
+              frames: format.framesPerBuffer,
+              sampleRate: format.sampleRate,
+              channels: format.channels,
+              time: Date.now() / 1000,
+            });
+          },
+          (format.framesPerBuffer / format.sampleRate) * 1000,
+        );
         return () => clearInterval(timer);
       }),
   };
@@ -62,13 +71,17 @@ describe('createAudioSession refuses bad options, naming the field', () => {
     [{ adapter: adapter().adapter, usageDescription: 7 }, 'usageDescription'],
     [{ adapter: adapter().adapter, usageDescription: 'x', appName: {} }, 'appName'],
   ])('%#: %s', (options, field) => {
-    expect(() => createAudioSession(options as never)).toThrow(expect.objectContaining({ name: 'InvalidArgumentError', field }));
+    expect(() => createAudioSession(options as never)).toThrow(
+      expect.objectContaining({ name: 'InvalidArgumentError', field }),
+    );
   });
 
   test('a request with options that are not options', async () => {
     const session = open({ adapter: adapter().adapter, usageDescription: 'x' });
     await expect(session.requestRecordPermission(42 as never)).rejects.toMatchObject({ field: 'options' });
-    await expect(session.requestRecordPermission({ signal: {} as AbortSignal })).rejects.toMatchObject({ field: 'signal' });
+    await expect(session.requestRecordPermission({ signal: {} as AbortSignal })).rejects.toMatchObject({
+      field: 'signal',
+    });
   });
 });
 
@@ -77,7 +90,10 @@ describe('the adapter manifest', () => {
     const { adapter: base, state } = adapter();
     const { changes: _none, ...withoutChanges } = base;
     state.decision = 'denied';
-    const session = open({ adapter: { ...withoutChanges, supports: { changes: false, devices: false } }, usageDescription: 'x' });
+    const session = open({
+      adapter: { ...withoutChanges, supports: { changes: false, devices: false } },
+      usageDescription: 'x',
+    });
     await expect(session.requestRecordPermission()).resolves.toBe(false);
     expect(session.recordPermission).toBe('denied');
   });
@@ -156,7 +172,11 @@ describe('sharing and teardown', () => {
     state.decision = 'granted';
     const session = open({ adapter: a, usageDescription: 'x' });
     expect(session.record(format)).toBe(session.record({ ...format }));
-    const subscriptions = [session.record(format).subscribe(), session.record(format).subscribe(), session.record({ ...format, channels: 2 }).subscribe()];
+    const subscriptions = [
+      session.record(format).subscribe(),
+      session.record(format).subscribe(),
+      session.record({ ...format, channels: 2 }).subscribe(),
+    ];
     await vi.advanceTimersByTimeAsync(50);
     expect(state.opens).toBe(2);
     for (const subscription of subscriptions) subscription.unsubscribe();

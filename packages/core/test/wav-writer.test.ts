@@ -1,5 +1,14 @@
 import { describe, expect, test } from 'vitest';
-import { createWavWriter, decodeWav, encodeWav, MicgateError, WAV_MAX_DATA_BYTES, WavTooLargeError, type WavSink, WavWriteError } from '../src/index.js';
+import {
+  createWavWriter,
+  decodeWav,
+  encodeWav,
+  MicgateError,
+  WAV_MAX_DATA_BYTES,
+  WavTooLargeError,
+  type WavSink,
+  WavWriteError,
+} from '../src/index.js';
 
 /** A growable in-memory file; `capacity` plays a disk that fills up. */
 function memorySink(capacity = Number.POSITIVE_INFINITY) {
@@ -12,7 +21,8 @@ function memorySink(capacity = Number.POSITIVE_INFINITY) {
     write(chunk, position) {
       sink.writes++;
       const fits = Math.max(0, Math.min(chunk.length, capacity - position));
-      if (fits === 0 && chunk.length > 0) throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+      if (fits === 0 && chunk.length > 0)
+        throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
       if (position + fits > bytes.length) {
         const grown = new Uint8Array(position + fits);
         grown.set(bytes);
@@ -92,7 +102,9 @@ describe('createWavWriter', () => {
     const writer = createWavWriter(sink, { sampleRate: 48_000, channels: 1 }, { maxDataBytes: 1_000 });
     writer.append(ramp(400));
     expect(() => writer.append(ramp(101))).toThrow(WavTooLargeError);
-    expect(() => writer.append(ramp(101))).toThrow(expect.objectContaining({ code: 'ERR_MICGATE_WAV_TOO_LARGE', dataBytes: 800 }));
+    expect(() => writer.append(ramp(101))).toThrow(
+      expect.objectContaining({ code: 'ERR_MICGATE_WAV_TOO_LARGE', dataBytes: 800 }),
+    );
     expect(sink.bytes.length).toBe(844);
     expect(dataSize(sink.bytes)).toBe(800);
     writer.append(ramp(100)); // exactly to the limit
@@ -100,17 +112,21 @@ describe('createWavWriter', () => {
 
     expect(createWavWriter(memorySink(), { sampleRate: 48_000, channels: 1 }).maxDataBytes).toBe(WAV_MAX_DATA_BYTES);
     expect(WAV_MAX_DATA_BYTES).toBe(2 ** 32 - 1 - 36);
-    expect(() => createWavWriter(memorySink(), { sampleRate: 48_000, channels: 1 }, { maxDataBytes: WAV_MAX_DATA_BYTES + 1 })).toThrow(
-      expect.objectContaining({ code: 'ERR_MICGATE_INVALID_ARGUMENT', field: 'maxDataBytes' }),
-    );
+    expect(() =>
+      createWavWriter(memorySink(), { sampleRate: 48_000, channels: 1 }, { maxDataBytes: WAV_MAX_DATA_BYTES + 1 }),
+    ).toThrow(expect.objectContaining({ code: 'ERR_MICGATE_INVALID_ARGUMENT', field: 'maxDataBytes' }));
   });
 
   test('refuses partial frames and appends after finish', () => {
     const writer = createWavWriter(memorySink(), { sampleRate: 48_000, channels: 2 });
-    expect(() => writer.append(new Float32Array(3))).toThrow(expect.objectContaining({ code: 'ERR_MICGATE_WAV_PARTIAL_FRAME' }));
+    expect(() => writer.append(new Float32Array(3))).toThrow(
+      expect.objectContaining({ code: 'ERR_MICGATE_WAV_PARTIAL_FRAME' }),
+    );
     writer.finish();
     writer.finish();
-    expect(() => writer.append(new Float32Array(2))).toThrow(expect.objectContaining({ code: 'ERR_MICGATE_WAV_FINISHED' }));
+    expect(() => writer.append(new Float32Array(2))).toThrow(
+      expect.objectContaining({ code: 'ERR_MICGATE_WAV_FINISHED' }),
+    );
   });
 
   test('a sink that cannot take the header fails at once', () => {

@@ -4,7 +4,8 @@ import { decodeWav, encodeWav, levelBar, measureLevel, MicgateError, wavHeader }
 function sineSamples(frequency: number, sampleRate: number, frames: number, amplitude: number, channels = 1) {
   const out = new Float32Array(frames * channels);
   for (let i = 0; i < frames; i++) {
-    for (let c = 0; c < channels; c++) out[i * channels + c] = amplitude * Math.sin((2 * Math.PI * frequency * i) / sampleRate);
+    for (let c = 0; c < channels; c++)
+      out[i * channels + c] = amplitude * Math.sin((2 * Math.PI * frequency * i) / sampleRate);
   }
   return out;
 }
@@ -42,7 +43,9 @@ describe('WAV', () => {
     expect(String.fromCharCode(...header.subarray(0, 4))).toBe('RIFF');
     expect(view.getUint32(4, true)).toBe(1_036);
     expect(view.getUint32(40, true)).toBe(1_000);
-    expect(() => wavHeader({ sampleRate: 44_100, channels: 1 }, -1)).toThrow(expect.objectContaining({ field: 'dataBytes' }));
+    expect(() => wavHeader({ sampleRate: 44_100, channels: 1 }, -1)).toThrow(
+      expect.objectContaining({ field: 'dataBytes' }),
+    );
   });
 
   test('decodeWav refuses what is not a WAV file with a typed error', () => {

@@ -28,7 +28,10 @@ interface Rig {
 
 const rigs: Rig[] = [];
 
-function rig(overrides: Partial<MicrophoneBrokerOptions> = {}, initial: 'undetermined' | 'denied' | 'granted' = 'undetermined'): Rig {
+function rig(
+  overrides: Partial<MicrophoneBrokerOptions> = {},
+  initial: 'undetermined' | 'denied' | 'granted' = 'undetermined',
+): Rig {
   const session = new FakeSession();
   const ipcMain = new FakeIpcMain();
   const dialog = new FakeDialog();
@@ -48,7 +51,16 @@ function rig(overrides: Partial<MicrophoneBrokerOptions> = {}, initial: 'undeter
     onError: (error) => errors.push(error),
     ...overrides,
   });
-  const made: Rig = { session, ipcMain, dialog, systemPreferences, store, errors, broker, frame: (origin = APP) => new FakeFrame(origin) };
+  const made: Rig = {
+    session,
+    ipcMain,
+    dialog,
+    systemPreferences,
+    store,
+    errors,
+    broker,
+    frame: (origin = APP) => new FakeFrame(origin),
+  };
   rigs.push(made);
   return made;
 }
@@ -87,9 +99,21 @@ describe('the request handler', () => {
 
   it('refuses a request that names no security origin, whatever its URL says', async () => {
     const { session, dialog } = rig({}, 'granted');
-    const answer = await session.request('media', { requestingUrl: APP_PAGE, isMainFrame: true, mediaTypes: ['audio'], securityOrigin: '' });
+    const answer = await session.request('media', {
+      requestingUrl: APP_PAGE,
+      isMainFrame: true,
+      mediaTypes: ['audio'],
+      securityOrigin: '',
+    });
     expect(answer).toBe(false);
-    expect(session.check('media', APP, { isMainFrame: true, mediaType: 'audio', securityOrigin: '', requestingUrl: APP_PAGE })).toBe(false);
+    expect(
+      session.check('media', APP, {
+        isMainFrame: true,
+        mediaType: 'audio',
+        securityOrigin: '',
+        requestingUrl: APP_PAGE,
+      }),
+    ).toBe(false);
     expect(session.checkMedia(APP)).toBe(true);
     expect(dialog.shown).toHaveLength(0);
   });
@@ -194,7 +218,10 @@ describe('the dialog', () => {
 
   it('answers with what the user chose, even if the settings change while the choice is being saved', async () => {
     let release: () => void = () => undefined;
-    const slow = { load: () => 'undetermined' as const, save: () => new Promise<void>((resolve) => (release = resolve)) };
+    const slow = {
+      load: () => 'undetermined' as const,
+      save: () => new Promise<void>((resolve) => (release = resolve)),
+    };
     const { broker, dialog } = rig({ store: slow });
     dialog.answerNext('Allow');
     const asking = broker.request();
@@ -218,14 +245,20 @@ describe('the dialog', () => {
   it('shows the purpose string the renderer sent, and the main default for getUserMedia', async () => {
     const { ipcMain, dialog } = rig();
     const frame = new FakeFrame(APP);
-    const asking = ipcMain.invokeFrom(frame, CHANNELS.request, { usageDescription: 'Transcribes meetings.', appName: 'Scribe' });
+    const asking = ipcMain.invokeFrom(frame, CHANNELS.request, {
+      usageDescription: 'Transcribes meetings.',
+      appName: 'Scribe',
+    });
     dialog.answerNext('Allow');
     expect(await asking).toEqual({ ok: true, permission: 'granted' });
     expect(dialog.shown[0]!.options.detail).toBe('Transcribes meetings.');
     // The app's own name (from the main process) wins over the page's.
     expect(dialog.shown[0]!.options.title).toBe('Voice Notes');
     const unnamed = rig({ appName: undefined as unknown as string }); // no app name configured
-    const named = unnamed.ipcMain.invokeFrom(new FakeFrame(APP), CHANNELS.request, { usageDescription: 'x', appName: 'Scribe' });
+    const named = unnamed.ipcMain.invokeFrom(new FakeFrame(APP), CHANNELS.request, {
+      usageDescription: 'x',
+      appName: 'Scribe',
+    });
     unnamed.dialog.answerNext('Allow');
     await named;
     expect(unnamed.dialog.shown[0]!.options.title).toBe('Scribe');
@@ -252,14 +285,21 @@ describe('the IPC channels', () => {
     expect(dialog.shown).toHaveLength(0);
     const destroyed = new FakeFrame(APP);
     destroyed.destroyed = true; // senderFrame is null once the frame is gone
-    expect(await ipcMain.invokeFrom(destroyed, CHANNELS.status)).toMatchObject({ ok: false, code: 'ERR_MICGATE_FORBIDDEN_ORIGIN' });
+    expect(await ipcMain.invokeFrom(destroyed, CHANNELS.status)).toMatchObject({
+      ok: false,
+      code: 'ERR_MICGATE_FORBIDDEN_ORIGIN',
+    });
     expect(await ipcMain.invokeFrom(new FakeFrame(APP), CHANNELS.status)).toEqual({ ok: true, permission: 'granted' });
   });
 
   it('refuses malformed requests, naming the field, before any dialog', async () => {
     const { ipcMain, dialog } = rig();
     const frame = new FakeFrame(APP);
-    expect(await ipcMain.invokeFrom(frame, CHANNELS.request, 'please')).toMatchObject({ ok: false, code: 'ERR_MICGATE_INVALID_ARGUMENT', field: 'request' });
+    expect(await ipcMain.invokeFrom(frame, CHANNELS.request, 'please')).toMatchObject({
+      ok: false,
+      code: 'ERR_MICGATE_INVALID_ARGUMENT',
+      field: 'request',
+    });
     expect(await ipcMain.invokeFrom(frame, CHANNELS.request, { usageDescription: 42 })).toMatchObject({
       ok: false,
       message: expect.stringContaining('usageDescription'),
@@ -276,10 +316,12 @@ describe('the IPC channels', () => {
       ok: false,
       message: expect.stringContaining('usageDescription'),
     });
-    expect(await ipcMain.invokeFrom(frame, CHANNELS.request, { usageDescription: PURPOSE, appName: {} })).toMatchObject({
-      ok: false,
-      message: expect.stringContaining('appName'),
-    });
+    expect(await ipcMain.invokeFrom(frame, CHANNELS.request, { usageDescription: PURPOSE, appName: {} })).toMatchObject(
+      {
+        ok: false,
+        message: expect.stringContaining('appName'),
+      },
+    );
     expect(dialog.shown).toHaveLength(0);
   });
 

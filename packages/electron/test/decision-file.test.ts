@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InvalidArgumentError } from '@micgate/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createMicrophoneBroker, DECISION_FILE_NAME, decisionFile, installMicrophoneBroker } from '../src/main/index.js';
+import {
+  createMicrophoneBroker,
+  DECISION_FILE_NAME,
+  decisionFile,
+  installMicrophoneBroker,
+} from '../src/main/index.js';
 import { FakeDialog, FakeIpcMain, FakeSession } from './electron-fakes.js';
 
 const folders: string[] = [];
@@ -74,7 +79,12 @@ describe('the decision file in userData', () => {
     expect((await first.request()).permission).toBe('granted');
     first.close();
     const session = new FakeSession();
-    const second = createMicrophoneBroker({ ...options, session, ipcMain: new FakeIpcMain(), store: decisionFile(folder) });
+    const second = createMicrophoneBroker({
+      ...options,
+      session,
+      ipcMain: new FakeIpcMain(),
+      store: decisionFile(folder),
+    });
     expect(second.status()).toEqual({ permission: 'granted' });
     expect(session.checkMedia('app://bundle')).toBe(true);
     expect(await session.requestMedia('app://bundle/index.html')).toBe(true);

@@ -59,7 +59,12 @@ export class FakeSession implements Pick<Session, 'setPermissionRequestHandler' 
   }
 
   /** What Electron does for a permission check: the handler's raw return value (it must be a boolean). */
-  check(permission: CheckPermission, requestingOrigin: string, details: CheckDetails, webContents: WebContents | null = null): unknown {
+  check(
+    permission: CheckPermission,
+    requestingOrigin: string,
+    details: CheckDetails,
+    webContents: WebContents | null = null,
+  ): unknown {
     if (!this.checkHandler) return true;
     return this.checkHandler(webContents, permission, requestingOrigin, details);
   }
@@ -91,7 +96,10 @@ export class FakeDialog implements Pick<Dialog, 'showMessageBox'> {
   /** When set, showMessageBox rejects with it (no display, say). */
   failWith: Error | undefined;
 
-  showMessageBox(windowOrOptions: BaseWindow | MessageBoxOptions, maybeOptions?: MessageBoxOptions): Promise<MessageBoxReturnValue> {
+  showMessageBox(
+    windowOrOptions: BaseWindow | MessageBoxOptions,
+    maybeOptions?: MessageBoxOptions,
+  ): Promise<MessageBoxReturnValue> {
     const options = maybeOptions ?? (windowOrOptions as MessageBoxOptions);
     const parent = maybeOptions ? (windowOrOptions as BaseWindow) : undefined;
     if (this.failWith) return Promise.reject(this.failWith);
@@ -197,7 +205,8 @@ export class FakeIpcMain implements Pick<IpcMain, 'handle' | 'removeHandler'> {
   async invokeFrom(frame: FakeFrame, channel: string, ...args: unknown[]): Promise<unknown> {
     await new Promise((resolve) => setTimeout(resolve, 0));
     const listener = this.handlers.get(channel);
-    if (!listener) throw new Error(`Error invoking remote method '${channel}': Error: No handler registered for '${channel}'`);
+    if (!listener)
+      throw new Error(`Error invoking remote method '${channel}': Error: No handler registered for '${channel}'`);
     const event: IpcMainInvokeEvent = {
       preventDefault: () => undefined,
       defaultPrevented: false,
@@ -248,7 +257,12 @@ export class FakeIpcRenderer implements BridgeIpcRenderer {
   }
 
   deliver(channel: string, args: unknown[]): void {
-    const event = { preventDefault: () => undefined, defaultPrevented: false, ports: [], sender: this as unknown as IpcRenderer };
+    const event = {
+      preventDefault: () => undefined,
+      defaultPrevented: false,
+      ports: [],
+      sender: this as unknown as IpcRenderer,
+    };
     const typed: IpcRendererEvent = event;
     for (const listener of [...(this.listeners.get(channel) ?? [])]) listener(typed, ...args);
   }
@@ -259,7 +273,8 @@ export class FakeContextBridge implements Pick<ContextBridge, 'exposeInMainWorld
   readonly world: Record<string, unknown> = {};
 
   exposeInMainWorld(apiKey: string, api: unknown): void {
-    if (apiKey in this.world) throw new Error(`Cannot bind an API on top of an existing property on the window object: ${apiKey}`);
+    if (apiKey in this.world)
+      throw new Error(`Cannot bind an API on top of an existing property on the window object: ${apiKey}`);
     this.world[apiKey] = api;
   }
 }

@@ -23,7 +23,8 @@ function electronBinary(): string | undefined {
 }
 
 const binary = electronBinary();
-const NOT_RUN = 'NOT RUN: no Electron binary on this machine (set MICGATE_ELECTRON_BINARY, or install electron with its download)';
+const NOT_RUN =
+  'NOT RUN: no Electron binary on this machine (set MICGATE_ELECTRON_BINARY, or install electron with its download)';
 if (!binary) console.info(`[@micgate/electron] real Electron smoke test ${NOT_RUN}`);
 
 function launch(userData: string, answer: 'Allow' | 'none'): Record<string, unknown> {
@@ -31,7 +32,12 @@ function launch(userData: string, answer: 'Allow' | 'none'): Record<string, unkn
   const headless = process.platform === 'linux' && !process.env.DISPLAY;
   const [command, commandArgs] = headless ? ['xvfb-run', ['-a', binary!, ...args]] : [binary!, args];
   const run = spawnSync(command, commandArgs as string[], {
-    env: { ...process.env, MICGATE_SMOKE_ANSWER: answer, MICGATE_SMOKE_USER_DATA: userData, ELECTRON_ENABLE_LOGGING: '1' },
+    env: {
+      ...process.env,
+      MICGATE_SMOKE_ANSWER: answer,
+      MICGATE_SMOKE_USER_DATA: userData,
+      ELECTRON_ENABLE_LOGGING: '1',
+    },
     encoding: 'utf8',
     timeout: 30_000,
   });
@@ -52,29 +58,33 @@ describe('a real Electron app', () => {
     }
   });
 
-  test.skipIf(!binary)(`broker + bridge in real Electron: remembered decision, video refused ${binary ? '' : `(${NOT_RUN})`}`, async () => {
-    await bundleSmokePreload();
-    const userData = mkdtempSync(join(tmpdir(), 'micgate-electron-smoke-'));
-    try {
-      const first = launch(userData, 'Allow');
-      expect(first).toMatchObject({
-        page: {
-          keys: ['onChange', 'request', 'status'],
-          before: { ok: true, permission: 'undetermined' },
-          request: { ok: true, permission: 'granted' },
-          audio: 1,
-          video: 'NotAllowedError',
-          query: 'granted',
-        },
-        shown: ['micgate smoke test (bridge)'],
-        main: { permission: 'granted' },
-      });
-      // A new process reads the decision from userData and shows no dialog.
-      const second = launch(userData, 'none');
-      expect(second).toMatchObject({ page: { before: { ok: true, permission: 'granted' }, audio: 1 }, shown: [] });
-    } finally {
-      rmSync(userData, { recursive: true, force: true });
-      rmSync(join(smokeApp, 'preload.bundle.cjs'), { force: true });
-    }
-  }, 90_000);
+  test.skipIf(!binary)(
+    `broker + bridge in real Electron: remembered decision, video refused ${binary ? '' : `(${NOT_RUN})`}`,
+    async () => {
+      await bundleSmokePreload();
+      const userData = mkdtempSync(join(tmpdir(), 'micgate-electron-smoke-'));
+      try {
+        const first = launch(userData, 'Allow');
+        expect(first).toMatchObject({
+          page: {
+            keys: ['onChange', 'request', 'status'],
+            before: { ok: true, permission: 'undetermined' },
+            request: { ok: true, permission: 'granted' },
+            audio: 1,
+            video: 'NotAllowedError',
+            query: 'granted',
+          },
+          shown: ['micgate smoke test (bridge)'],
+          main: { permission: 'granted' },
+        });
+        // A new process reads the decision from userData and shows no dialog.
+        const second = launch(userData, 'none');
+        expect(second).toMatchObject({ page: { before: { ok: true, permission: 'granted' }, audio: 1 }, shown: [] });
+      } finally {
+        rmSync(userData, { recursive: true, force: true });
+        rmSync(join(smokeApp, 'preload.bundle.cjs'), { force: true });
+      }
+    },
+    90_000,
+  );
 });

@@ -1,7 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { createMicrophoneBroker, memoryDecisionStore } from '../src/main/index.js';
-import { CHANNELS, createMicrophoneBridge, DEFAULT_BRIDGE_KEY, exposeMicrophoneBridge, type PermissionState } from '../src/preload/index.js';
-import { FakeContextBridge, FakeDialog, FakeFrame, FakeIpcMain, FakeIpcRenderer, FakeSession } from './electron-fakes.js';
+import {
+  CHANNELS,
+  createMicrophoneBridge,
+  DEFAULT_BRIDGE_KEY,
+  exposeMicrophoneBridge,
+  type PermissionState,
+} from '../src/preload/index.js';
+import {
+  FakeContextBridge,
+  FakeDialog,
+  FakeFrame,
+  FakeIpcMain,
+  FakeIpcRenderer,
+  FakeSession,
+} from './electron-fakes.js';
 
 const APP = 'app://bundle';
 
@@ -100,6 +113,9 @@ describe('the preload bridge', () => {
     const foreign = createMicrophoneBridge(wired('https://evil.example').ipcRenderer);
     expect(await foreign.status()).toMatchObject({ ok: false, code: 'ERR_MICGATE_FORBIDDEN_ORIGIN' });
     const orphan = createMicrophoneBridge(new FakeIpcRenderer(new FakeIpcMain(), new FakeFrame(APP)));
-    expect(await orphan.request({ usageDescription: 'x' })).toMatchObject({ ok: false, code: 'ERR_MICGATE_PROMPT_UNAVAILABLE' });
+    expect(await orphan.request({ usageDescription: 'x' })).toMatchObject({
+      ok: false,
+      code: 'ERR_MICGATE_PROMPT_UNAVAILABLE',
+    });
   });
 });

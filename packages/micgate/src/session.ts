@@ -1,4 +1,9 @@
-import { type AudioSession, createAudioSession as createCoreSession, InvalidArgumentError, type RecordPermissionAdapter } from '@micgate/core';
+import {
+  type AudioSession,
+  createAudioSession as createCoreSession,
+  InvalidArgumentError,
+  type RecordPermissionAdapter,
+} from '@micgate/core';
 import type { MicgateSession, MicgateSessionOptions } from './options.js';
 
 /**

@@ -48,7 +48,8 @@ export class MockDevice {
 
   /** Make the next open fail. */
   failNextOpen(fault: MockFault): void {
-    if (fault !== 'notFound' && fault !== 'busy') throw new InvalidArgumentError('fault', fault, "'notFound' or 'busy'");
+    if (fault !== 'notFound' && fault !== 'busy')
+      throw new InvalidArgumentError('fault', fault, "'notFound' or 'busy'");
     this.nextFault = fault;
   }
 
@@ -101,7 +102,13 @@ export class MockDevice {
           const value = this.signal.sampleAt(start + i, sampleRate);
           for (let c = 0; c < channels; c++) samples[i * channels + c] = value;
         }
-        subscriber.next({ samples, frames: framesPerBuffer, sampleRate, channels, time: (startedAt + index * periodMs) / 1000 });
+        subscriber.next({
+          samples,
+          frames: framesPerBuffer,
+          sampleRate,
+          channels,
+          time: (startedAt + index * periodMs) / 1000,
+        });
       });
       clock.start();
 

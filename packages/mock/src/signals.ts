@@ -8,7 +8,8 @@ export interface MockSignal {
 }
 
 export function sine(frequency: number, amplitude = 0.5): MockSignal {
-  if (!Number.isFinite(frequency) || frequency <= 0) throw new InvalidArgumentError('frequency', frequency, 'a positive number of Hz');
+  if (!Number.isFinite(frequency) || frequency <= 0)
+    throw new InvalidArgumentError('frequency', frequency, 'a positive number of Hz');
   checkAmplitude(amplitude);
   return {
     description: `sine ${frequency} Hz at amplitude ${amplitude}`,

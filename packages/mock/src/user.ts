@@ -36,7 +36,8 @@ export class MockUser {
   answerNextPrompt(answer: MockAnswer, options: { delayMs?: number } = {}): void {
     checkAnswer(answer);
     const delayMs = options.delayMs ?? 0;
-    if (!Number.isFinite(delayMs) || delayMs < 0) throw new InvalidArgumentError('delayMs', delayMs, 'a number of milliseconds ≥ 0');
+    if (!Number.isFinite(delayMs) || delayMs < 0)
+      throw new InvalidArgumentError('delayMs', delayMs, 'a number of milliseconds ≥ 0');
     this.scripted.push({ answer, delayMs });
   }
 
@@ -98,5 +99,6 @@ export class MockUser {
 
 function checkAnswer(answer: MockAnswer): void {
   // Own keys only: `in` would also accept 'toString', 'constructor', '__proto__'.
-  if (typeof answer !== 'string' || !Object.hasOwn(ANSWER_TO_PERMISSION, answer)) throw new InvalidArgumentError('answer', answer, "'grant', 'deny' or 'dismiss'");
+  if (typeof answer !== 'string' || !Object.hasOwn(ANSWER_TO_PERMISSION, answer))
+    throw new InvalidArgumentError('answer', answer, "'grant', 'deny' or 'dismiss'");
 }

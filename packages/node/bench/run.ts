@@ -64,14 +64,21 @@ function runSubject(command: string, args: string[], env: NodeJS.ProcessEnv, tim
       clearTimeout(timer);
       const line = stdout.split('\n').find((text) => text.startsWith('RESULT '));
       if (line) resolve(JSON.parse(line.slice('RESULT '.length)));
-      else reject(new Error(`${command} ${args.join(' ')} ended (${signal ?? code}) without a result: ${stderr.trim().split('\n').slice(-5).join(' | ')}`));
+      else
+        reject(
+          new Error(
+            `${command} ${args.join(' ')} ended (${signal ?? code}) without a result: ${stderr.trim().split('\n').slice(-5).join(' | ')}`,
+          ),
+        );
     });
   });
 }
 
 function compileCLoop(into: string): string {
   const binary = join(into, 'pa-loop');
-  const flags = execFileSync('pkg-config', ['--cflags', '--libs', 'portaudio-2.0'], { encoding: 'utf8' }).trim().split(/\s+/);
+  const flags = execFileSync('pkg-config', ['--cflags', '--libs', 'portaudio-2.0'], { encoding: 'utf8' })
+    .trim()
+    .split(/\s+/);
   execFileSync('cc', ['-O2', '-o', binary, join(benchDir, 'pa-loop.c'), ...flags]);
   return binary;
 }
@@ -110,7 +117,8 @@ function naudiodonReady(): string | undefined {
   return undefined;
 }
 
-const fmt = (value: number | null | undefined, digits = 2) => (value == null || Number.isNaN(value) ? 'n/a' : value.toFixed(digits));
+const fmt = (value: number | null | undefined, digits = 2) =>
+  value == null || Number.isNaN(value) ? 'n/a' : value.toFixed(digits);
 
 const work = mkdtempSync(join(tmpdir(), 'micgate-bench-'));
 let rig: AudioRig | undefined;
@@ -133,26 +141,68 @@ try {
         .join(' ')}`,
   );
   const subjects: [string, () => Promise<unknown>][] = [
-    ['C PortAudio loop (floor)', async () => runSubject(compileCLoop(work), [String(seconds), ...formatArgs], env, limit)],
-    ['micgate record() (session, granted)', () => runSubject(process.execPath, [...tsx, 'bench/subject-capture.ts', 'record', String(seconds), ...formatArgs], env, limit)],
-    ['micgate openCapture() (adapter stream)', () => runSubject(process.execPath, [...tsx, 'bench/subject-capture.ts', 'capture', String(seconds), ...formatArgs], env, limit)],
+    [
+      'C PortAudio loop (floor)',
+      async () => runSubject(compileCLoop(work), [String(seconds), ...formatArgs], env, limit),
+    ],
+    [
+      'micgate record() (session, granted)',
+      () =>
+        runSubject(
+          process.execPath,
+          [...tsx, 'bench/subject-capture.ts', 'record', String(seconds), ...formatArgs],
+          env,
+          limit,
+        ),
+    ],
+    [
+      'micgate openCapture() (adapter stream)',
+      () =>
+        runSubject(
+          process.execPath,
+          [...tsx, 'bench/subject-capture.ts', 'capture', String(seconds), ...formatArgs],
+          env,
+          limit,
+        ),
+    ],
     [
       'naudiodon 2.3.6',
       async () => {
         const problem = naudiodonReady();
         if (problem) throw new Error(problem);
-        return runSubject(process.execPath, ['bench/subject-naudiodon.cjs', String(seconds), ...formatArgs], env, limit);
+        return runSubject(
+          process.execPath,
+          ['bench/subject-naudiodon.cjs', String(seconds), ...formatArgs],
+          env,
+          limit,
+        );
       },
     ],
   ];
   const rows: [string, Result | Error][] = [];
   for (const [name, run] of values['only-scale'] ? [] : subjects) {
     process.stderr.write(`running ${name}…\n`);
-    rows.push([name, await run().then((result) => result as Result, (error: unknown) => error as Error)]);
+    rows.push([
+      name,
+      await run().then(
+        (result) => result as Result,
+        (error: unknown) => error as Error,
+      ),
+    ]);
   }
   const floor = rows[0]?.[1];
   const floorCpu = floor && !(floor instanceof Error) ? floor.cpuSeconds : Number.NaN;
-  const header = ['subject', 'CPU s', '% core', '× C loop', 'frames got/expected', 'frames lost', 'overflows', 'delay p50 ms', 'p99 ms'];
+  const header = [
+    'subject',
+    'CPU s',
+    '% core',
+    '× C loop',
+    'frames got/expected',
+    'frames lost',
+    'overflows',
+    'delay p50 ms',
+    'p99 ms',
+  ];
   const table = rows.map(([name, result]) =>
     result instanceof Error
       ? [name, `not run: ${result.message}`]
@@ -162,29 +212,48 @@ try {
           fmt((100 * result.cpuSeconds) / seconds, 1),
           fmt(result.cpuSeconds / floorCpu, 2),
           `${result.frames}/${result.expectedFrames}`,
-          result.framesLost == null ? `n/a (${result.expectedFrames - result.frames} short)` : String(result.framesLost),
+          result.framesLost == null
+            ? `n/a (${result.expectedFrames - result.frames} short)`
+            : String(result.framesLost),
           result.inputOverflows == null ? 'n/a' : String(result.inputOverflows),
           fmt(result.delayP50Ms),
           fmt(result.delayP99Ms),
         ],
   );
-  const widths = header.map((title, i) => Math.max(title.length, ...table.map((row) => (row.length > 2 ? (row[i]?.length ?? 0) : 0))));
+  const widths = header.map((title, i) =>
+    Math.max(title.length, ...table.map((row) => (row.length > 2 ? (row[i]?.length ?? 0) : 0))),
+  );
   if (rows.length > 0) console.log(header.map((title, i) => title.padEnd(widths[i]!)).join(' | '));
   if (rows.length > 0) console.log(widths.map((width) => '-'.repeat(width)).join('-|-'));
-  for (const row of table) console.log(row.length === 2 ? `${row[0]!.padEnd(widths[0]!)} | ${row[1]}` : row.map((cell, i) => cell.padEnd(widths[i]!)).join(' | '));
+  for (const row of table)
+    console.log(
+      row.length === 2
+        ? `${row[0]!.padEnd(widths[0]!)} | ${row[1]}`
+        : row.map((cell, i) => cell.padEnd(widths[i]!)).join(' | '),
+    );
 
   if (values.scale || values['only-scale']) {
     const loop = compileCLoop(work);
-    console.log(`\nscale: CPU s over ${seconds} s, C loop vs openCapture(), 10 ms buffers (the rig's source is 48 kHz mono; PulseAudio converts)`);
-    console.log('channels | rate Hz | C loop CPU s | openCapture CPU s | × C loop | frames got/expected (openCapture) | lost');
+    console.log(
+      `\nscale: CPU s over ${seconds} s, C loop vs openCapture(), 10 ms buffers (the rig's source is 48 kHz mono; PulseAudio converts)`,
+    );
+    console.log(
+      'channels | rate Hz | C loop CPU s | openCapture CPU s | × C loop | frames got/expected (openCapture) | lost',
+    );
     for (const channels of [1, 2, 8]) {
       for (const rate of [16_000, 48_000, 192_000]) {
         const args = [String(rate), String(channels), String(rate / 100)];
-        const c = (await runSubject(loop, [String(seconds), ...args], env, limit).catch((error: unknown) => error)) as Result | Error;
-        const js = (await runSubject(process.execPath, [...tsx, 'bench/subject-capture.ts', 'capture', String(seconds), ...args], env, limit).catch(
-          (error: unknown) => error,
-        )) as Result | Error;
-        const cell = (result: Result | Error) => (result instanceof Error ? `failed: ${result.message.slice(0, 60)}` : fmt(result.cpuSeconds, 3));
+        const c = (await runSubject(loop, [String(seconds), ...args], env, limit).catch((error: unknown) => error)) as
+          | Result
+          | Error;
+        const js = (await runSubject(
+          process.execPath,
+          [...tsx, 'bench/subject-capture.ts', 'capture', String(seconds), ...args],
+          env,
+          limit,
+        ).catch((error: unknown) => error)) as Result | Error;
+        const cell = (result: Result | Error) =>
+          result instanceof Error ? `failed: ${result.message.slice(0, 60)}` : fmt(result.cpuSeconds, 3);
         const ratio = c instanceof Error || js instanceof Error ? 'n/a' : fmt(js.cpuSeconds / c.cpuSeconds, 2);
         const got = js instanceof Error ? 'n/a' : `${js.frames}/${js.expectedFrames}`;
         const lost = js instanceof Error ? 'n/a' : String(js.framesLost);
@@ -195,7 +264,12 @@ try {
 
   if (!values['only-scale']) {
     process.stderr.write('running grant → first device sample…\n');
-    const grant = (await runSubject(process.execPath, [...tsx, 'bench/subject-grant.ts', values['grant-runs'], ...formatArgs], env, 120_000)) as {
+    const grant = (await runSubject(
+      process.execPath,
+      [...tsx, 'bench/subject-grant.ts', values['grant-runs'], ...formatArgs],
+      env,
+      120_000,
+    )) as {
       runs: { toObserverMs: number; captureAfterGrantMs: number; toCaptureMs: number; toOpenCallMs: number }[];
     };
     const toObserver = grant.runs.map((run) => run.toObserverMs).sort((a, b) => a - b);
@@ -204,14 +278,15 @@ try {
         `p95 ${fmt(toObserver[Math.min(toObserver.length - 1, Math.floor(toObserver.length * 0.95))])} ms, min ${fmt(toObserver[0])} ms, max ${fmt(toObserver.at(-1))} ms; each first device buffer was captured ` +
         `${grant.runs.map((run) => fmt(run.captureAfterGrantMs, 1)).join(', ')} ms after the grant (its first frame's ADC time)`,
     );
-    const median = (pick: (run: (typeof grant.runs)[number]) => number) => fmt(grant.runs.map(pick).sort((a, b) => a - b)[grant.runs.length >> 1], 1);
+    const median = (pick: (run: (typeof grant.runs)[number]) => number) =>
+      fmt(grant.runs.map(pick).sort((a, b) => a - b)[grant.runs.length >> 1], 1);
     console.log(
       `  where it goes (medians): grant typed → session subscribes to the device ${median((run) => run.toCaptureMs)} ms; ` +
         `→ device found, addon asked to open ${median((run) => run.toOpenCallMs)} ms; → first frame's ADC time ${median((run) => run.captureAfterGrantMs)} ms; ` +
         `→ at the observer ${median((run) => run.toObserverMs)} ms`,
     );
     console.log(
-      'CPU s: user+system time of the subject process while capturing (open to close). delay: observer time minus the buffer\'s PortAudio input (ADC) time, both on CLOCK_MONOTONIC; for the C loop, the callback\'s own lateness (currentTime - inputBufferAdcTime).',
+      "CPU s: user+system time of the subject process while capturing (open to close). delay: observer time minus the buffer's PortAudio input (ADC) time, both on CLOCK_MONOTONIC; for the C loop, the callback's own lateness (currentTime - inputBufferAdcTime).",
     );
   }
 } finally {

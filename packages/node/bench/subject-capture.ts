@@ -12,7 +12,8 @@ import { createNodeAdapter } from '../src/adapter.js';
 import { captureStats, openCapture } from '../src/capture/index.js';
 import { percentile } from './stats.js';
 
-const [mode = 'record', secondsText = '60', rateText = '48000', channelsText = '2', framesText = '480'] = process.argv.slice(2);
+const [mode = 'record', secondsText = '60', rateText = '48000', channelsText = '2', framesText = '480'] =
+  process.argv.slice(2);
 const format = { sampleRate: Number(rateText), channels: Number(channelsText), framesPerBuffer: Number(framesText) };
 const seconds = Number(secondsText);
 const now = () => Number(process.hrtime.bigint()) / 1e9;

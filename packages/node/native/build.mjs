@@ -13,12 +13,26 @@ const env = { ...process.env };
 if (!env.npm_config_nodedir && existsSync('/usr/include/node/node_api.h')) env.npm_config_nodedir = '/usr';
 
 // npm and pnpm tell lifecycle scripts where their bundled node-gyp is; run directly, use npm's.
-const npmNodeGyp = join(dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js');
+const npmNodeGyp = join(
+  dirname(process.execPath),
+  '..',
+  'lib',
+  'node_modules',
+  'npm',
+  'node_modules',
+  'node-gyp',
+  'bin',
+  'node-gyp.js',
+);
 const bundled = [env.npm_config_node_gyp, npmNodeGyp].find((path) => path && existsSync(path));
 const [command, args] = bundled ? [process.execPath, [bundled]] : ['node-gyp', []];
 const optional = process.argv.includes('--optional');
 const result = spawnSync(command, [...args, 'rebuild'], { cwd: packageDir, env, stdio: 'inherit' });
-const failure = result.error ? `could not run node-gyp: ${result.error.message}` : result.status !== 0 ? `node-gyp exited with ${result.status ?? result.signal}` : undefined;
+const failure = result.error
+  ? `could not run node-gyp: ${result.error.message}`
+  : result.status !== 0
+    ? `node-gyp exited with ${result.status ?? result.signal}`
+    : undefined;
 if (failure && optional) {
   console.warn(
     [

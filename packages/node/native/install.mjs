@@ -11,7 +11,9 @@ const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const fromSource = process.env.MICGATE_BUILD_FROM_SOURCE === '1' || process.env.npm_config_build_from_source === 'true';
 
 if (!fromSource && prebuiltLoads()) process.exit(0);
-const result = spawnSync(process.execPath, [join(packageDir, 'native', 'build.mjs'), '--optional'], { stdio: 'inherit' });
+const result = spawnSync(process.execPath, [join(packageDir, 'native', 'build.mjs'), '--optional'], {
+  stdio: 'inherit',
+});
 process.exit(result.status ?? 1);
 
 /** A prebuilt addon for this platform that also loads here (its shared libraries, e.g. libasound.so.2, are present). */
@@ -28,7 +30,9 @@ function prebuiltLoads() {
     require(path);
     return true;
   } catch (error) {
-    console.warn(`@micgate/node: the prebuilt capture addon does not load here (${error.message.split('\n')[0]}); building from source.`);
+    console.warn(
+      `@micgate/node: the prebuilt capture addon does not load here (${error.message.split('\n')[0]}); building from source.`,
+    );
     return false;
   }
 }

@@ -17,11 +17,19 @@ const pkgConfig = (...args) => {
 const libdir = pkgConfig('--variable=libdir', 'portaudio-2.0');
 const archive = libdir && join(libdir, 'libportaudio.a');
 const hasAlsa = pkgConfig('--modversion', 'alsa') !== '';
-const isStatic = process.env.MICGATE_PORTAUDIO !== 'shared' && process.platform === 'linux' && archive !== '' && existsSync(archive) && hasAlsa;
+const isStatic =
+  process.env.MICGATE_PORTAUDIO !== 'shared' &&
+  process.platform === 'linux' &&
+  archive !== '' &&
+  existsSync(archive) &&
+  hasAlsa;
 
 const out = {
   cflags: pkgConfig('--cflags', 'portaudio-2.0'),
-  defines: [hasAlsa ? 'MICGATE_HAVE_ALSA=1' : 'MICGATE_NO_ALSA=1', ...(isStatic ? ['MICGATE_STATIC_PORTAUDIO=1'] : [])].join(' '),
+  defines: [
+    hasAlsa ? 'MICGATE_HAVE_ALSA=1' : 'MICGATE_NO_ALSA=1',
+    ...(isStatic ? ['MICGATE_STATIC_PORTAUDIO=1'] : []),
+  ].join(' '),
   // --exclude-libs: PortAudio's symbols stay private to the addon, so another PortAudio in the process cannot clash.
   libs: isStatic
     ? `${archive} ${pkgConfig('--libs', 'alsa')} -lm -lpthread -Wl,--exclude-libs,ALL`

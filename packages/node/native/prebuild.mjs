@@ -14,5 +14,9 @@ if (!env.npm_config_nodedir && existsSync('/usr/include/node/node_api.h')) env.n
 const npmNodeGyp = join(dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'bin', 'node-gyp-bin');
 if (existsSync(npmNodeGyp)) env.PATH = `${npmNodeGyp}:${env.PATH}`;
 const prebuildify = createRequire(import.meta.url).resolve('prebuildify/bin.js');
-const result = spawnSync(process.execPath, [prebuildify, '--napi', '--strip', '--tag-libc'], { cwd: packageDir, env, stdio: 'inherit' });
+const result = spawnSync(process.execPath, [prebuildify, '--napi', '--strip', '--tag-libc'], {
+  cwd: packageDir,
+  env,
+  stdio: 'inherit',
+});
 process.exit(result.status ?? 1);

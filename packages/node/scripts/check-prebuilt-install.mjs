@@ -21,7 +21,8 @@ const args = new Set(process.argv.slice(2));
 const step = (what) => console.log(`check-prebuilt-install: ${what}`);
 const run = (command, commandArgs, options = {}) => {
   const result = spawnSync(command, commandArgs, { stdio: 'inherit', ...options });
-  if (result.status !== 0) throw new Error(`${command} ${commandArgs.join(' ')} failed (${result.status ?? result.signal})`);
+  if (result.status !== 0)
+    throw new Error(`${command} ${commandArgs.join(' ')} failed (${result.status ?? result.signal})`);
 };
 
 const work = mkdtempSync(join(tmpdir(), 'micgate-prebuilt-'));
@@ -33,15 +34,23 @@ try {
     run('pnpm', ['--filter', '@micgate/core', '--filter', '@micgate/node', 'exec', 'tsdown'], { cwd: repo });
   }
   const prebuilds = join(nodeDir, 'prebuilds', 'linux-x64');
-  if (!existsSync(prebuilds) || readdirSync(prebuilds).length === 0) throw new Error(`no prebuilt addon in ${prebuilds}`);
+  if (!existsSync(prebuilds) || readdirSync(prebuilds).length === 0)
+    throw new Error(`no prebuilt addon in ${prebuilds}`);
 
   step('packing @micgate/core and @micgate/node');
   const packs = join(work, 'packs');
   mkdirSync(packs);
-  for (const pkg of ['core', 'node']) run('pnpm', ['pack', '--pack-destination', packs], { cwd: join(repo, 'packages', pkg), stdio: ['ignore', 'ignore', 'inherit'] });
+  for (const pkg of ['core', 'node'])
+    run('pnpm', ['pack', '--pack-destination', packs], {
+      cwd: join(repo, 'packages', pkg),
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
   const tarballs = readdirSync(packs).map((file) => join(packs, file));
-  const listing = execFileSync('tar', ['-tzf', tarballs.find((file) => file.includes('micgate-node'))], { encoding: 'utf8' });
-  if (!listing.includes('package/prebuilds/linux-x64/')) throw new Error('the @micgate/node tarball holds no prebuilt addon');
+  const listing = execFileSync('tar', ['-tzf', tarballs.find((file) => file.includes('micgate-node'))], {
+    encoding: 'utf8',
+  });
+  if (!listing.includes('package/prebuilds/linux-x64/'))
+    throw new Error('the @micgate/node tarball holds no prebuilt addon');
 
   // Only node, npm and sh (npm runs lifecycle scripts with `sh -c`) on PATH.
   const bin = join(work, 'bin');
@@ -49,20 +58,30 @@ try {
   symlinkSync('/bin/sh', join(bin, 'sh'));
   symlinkSync(process.execPath, join(bin, 'node'));
   symlinkSync(join(dirname(process.execPath), 'npm'), join(bin, 'npm'));
-  const bare = { HOME: process.env.HOME, PATH: bin, PKG_CONFIG_LIBDIR: '/nonexistent', npm_config_update_notifier: 'false' };
+  const bare = {
+    HOME: process.env.HOME,
+    PATH: bin,
+    PKG_CONFIG_LIBDIR: '/nonexistent',
+    npm_config_update_notifier: 'false',
+  };
   for (const tool of ['cc', 'gcc', 'g++', 'c++', 'make', 'python3', 'pkg-config', 'node-gyp']) {
-    if (spawnSync('/bin/sh', ['-c', `command -v ${tool}`], { env: bare }).status === 0) throw new Error(`${tool} is reachable on the bare PATH`);
+    if (spawnSync('/bin/sh', ['-c', `command -v ${tool}`], { env: bare }).status === 0)
+      throw new Error(`${tool} is reachable on the bare PATH`);
   }
 
   step('installing the tarballs with npm, no compiler on PATH');
   const app = join(work, 'app');
   mkdirSync(app);
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'no-compiler-app', private: true, type: 'module' }));
-  const install = spawnSync(join(bin, 'npm'), ['install', '--no-audit', '--no-fund', '--foreground-scripts', ...tarballs], {
-    cwd: app,
-    env: bare,
-    encoding: 'utf8',
-  });
+  const install = spawnSync(
+    join(bin, 'npm'),
+    ['install', '--no-audit', '--no-fund', '--foreground-scripts', ...tarballs],
+    {
+      cwd: app,
+      env: bare,
+      encoding: 'utf8',
+    },
+  );
   process.stdout.write(install.stdout);
   process.stderr.write(install.stderr);
   if (install.status !== 0) throw new Error(`npm install failed (${install.status})`);
@@ -105,13 +124,22 @@ const rms = Math.sqrt(sum / count);
 console.log(JSON.stringify({ addon, portAudio: portAudioVersion(), frequency, rms, toneFrames: kept, frames: frames.length - 50 }));
 `,
   );
-  const recorded = spawnSync(join(bin, 'node'), ['record.mjs'], { cwd: app, env: { ...bare, ...rig.env }, encoding: 'utf8', timeout: 30_000 });
-  if (recorded.status !== 0) throw new Error(`recording failed (${recorded.status ?? recorded.signal}): ${recorded.stderr}`);
+  const recorded = spawnSync(join(bin, 'node'), ['record.mjs'], {
+    cwd: app,
+    env: { ...bare, ...rig.env },
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  if (recorded.status !== 0)
+    throw new Error(`recording failed (${recorded.status ?? recorded.signal}): ${recorded.stderr}`);
   const result = JSON.parse(recorded.stdout.trim().split('\n').at(-1));
   console.log(result);
-  if (!result.addon.includes(`${join('prebuilds', 'linux-x64')}`)) throw new Error(`the addon did not come from prebuilds/: ${result.addon}`);
-  if (result.toneFrames < result.frames * 0.9) throw new Error(`only ${result.toneFrames} of ${result.frames} frames carried the tone`);
-  if (Math.abs(result.frequency - tone.frequency) / tone.frequency > 0.01) throw new Error(`heard ${result.frequency} Hz, played ${tone.frequency}`);
+  if (!result.addon.includes(`${join('prebuilds', 'linux-x64')}`))
+    throw new Error(`the addon did not come from prebuilds/: ${result.addon}`);
+  if (result.toneFrames < result.frames * 0.9)
+    throw new Error(`only ${result.toneFrames} of ${result.frames} frames carried the tone`);
+  if (Math.abs(result.frequency - tone.frequency) / tone.frequency > 0.01)
+    throw new Error(`heard ${result.frequency} Hz, played ${tone.frequency}`);
   if (Math.abs(result.rms - tone.rms) / tone.rms > 0.1) throw new Error(`RMS ${result.rms}, played ${tone.rms}`);
   step(`ok: ${result.frequency.toFixed(1)} Hz at RMS ${result.rms.toFixed(3)} from ${result.addon}`);
 
@@ -124,7 +152,11 @@ console.log(JSON.stringify({ addon, portAudio: portAudioVersion(), frequency, rm
   });
   const said = `${rebuild.stdout}${rebuild.stderr}`;
   if (rebuild.status !== 0) throw new Error(`npm rebuild failed (${rebuild.status}): ${said}`);
-  for (const advice of ['apt-get install portaudio19-dev pkg-config g++ make python3', 'pnpm approve-builds', 'onlyBuiltDependencies']) {
+  for (const advice of [
+    'apt-get install portaudio19-dev pkg-config g++ make python3',
+    'pnpm approve-builds',
+    'onlyBuiltDependencies',
+  ]) {
     if (!said.includes(advice)) throw new Error(`the failed build did not say "${advice}":\n${said}`);
   }
   step('ok: the failed source build explained what to install');

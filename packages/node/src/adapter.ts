@@ -9,7 +9,13 @@ import {
   singleFlight,
 } from '@micgate/core';
 import { distinctUntilChanged, map, type Observable, Subject, takeUntil } from 'rxjs';
-import { type CaptureOptions, checkCaptureOptions, type DeviceSelector, listInputDevices, openCapture } from './capture/index.js';
+import {
+  type CaptureOptions,
+  checkCaptureOptions,
+  type DeviceSelector,
+  listInputDevices,
+  openCapture,
+} from './capture/index.js';
 import { assertAppId } from './permission/app-id.js';
 import { askInTerminal } from './permission/prompt.js';
 import { createPermissionStore, type PermissionStore } from './permission/store.js';
@@ -73,14 +79,19 @@ export function createNodeAdapter(options: NodeAdapterOptions): NodeAdapter {
   if (device !== undefined && !isDeviceSelector(device)) {
     throw new InvalidArgumentError('device', device, 'a device index (a whole number from 0), id or non-blank name');
   }
-  const captureOptions: CaptureOptions = { ...checkedCaptureOptions(options.capture), ...(device === undefined ? {} : { device }) };
+  const captureOptions: CaptureOptions = {
+    ...checkedCaptureOptions(options.capture),
+    ...(device === undefined ? {} : { device }),
+  };
   checkCaptureOptions(captureOptions);
   if (input !== undefined && !isReadable(input)) throw new InvalidArgumentError('input', input, 'a readable stream');
-  if (output !== undefined && !isWritable(output)) throw new InvalidArgumentError('output', output, 'a writable stream');
+  if (output !== undefined && !isWritable(output))
+    throw new InvalidArgumentError('output', output, 'a writable stream');
   if (onErrorOption !== undefined && typeof onErrorOption !== 'function') {
     throw new InvalidArgumentError('onError', onErrorOption, 'a function');
   }
-  const onError = onErrorOption ?? ((error: unknown) => console.warn(error instanceof Error ? error.message : String(error)));
+  const onError =
+    onErrorOption ?? ((error: unknown) => console.warn(error instanceof Error ? error.message : String(error)));
   if (interactive !== undefined && typeof interactive !== 'boolean') {
     throw new InvalidArgumentError('interactive', interactive, 'a boolean');
   }
@@ -121,7 +132,12 @@ export function createNodeAdapter(options: NodeAdapterOptions): NodeAdapter {
     } catch (error) {
       // The user did answer: honour it now, and say why it will be asked again next time.
       const reason = error instanceof Error ? error.message : String(error);
-      onError(new Error(`micgate: could not remember that ${appId} was ${answer} microphone access (${reason}); it will ask again next time`, { cause: error }));
+      onError(
+        new Error(
+          `micgate: could not remember that ${appId} was ${answer} microphone access (${reason}); it will ask again next time`,
+          { cause: error },
+        ),
+      );
     }
     return answer;
   }
@@ -167,9 +183,18 @@ export function createNodeAdapter(options: NodeAdapterOptions): NodeAdapter {
 function checkedCaptureOptions(value: unknown): Omit<CaptureOptions, 'device'> {
   if (value === undefined) return {};
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new InvalidArgumentError('capture', value, 'an object of capture options (latency, bufferSeconds, onOverflow)');
+    throw new InvalidArgumentError(
+      'capture',
+      value,
+      'an object of capture options (latency, bufferSeconds, onOverflow)',
+    );
   }
-  if ('device' in value) throw new InvalidArgumentError('capture.device', (value as { device: unknown }).device, 'given as the adapter\'s `device` option');
+  if ('device' in value)
+    throw new InvalidArgumentError(
+      'capture.device',
+      (value as { device: unknown }).device,
+      "given as the adapter's `device` option",
+    );
   return value as Omit<CaptureOptions, 'device'>;
 }
 
@@ -185,15 +210,28 @@ function isStore(value: unknown): value is PermissionStore {
 }
 
 function isDeviceSelector(value: unknown): value is string | number {
-  return (typeof value === 'number' && Number.isInteger(value) && value >= 0) || (typeof value === 'string' && value.trim() !== '');
+  return (
+    (typeof value === 'number' && Number.isInteger(value) && value >= 0) ||
+    (typeof value === 'string' && value.trim() !== '')
+  );
 }
 
 function isReadable(value: unknown): value is NodeJS.ReadableStream {
   const stream = value as Partial<NodeJS.ReadableStream> | null;
-  return typeof stream === 'object' && stream !== null && typeof stream.on === 'function' && typeof stream.read === 'function';
+  return (
+    typeof stream === 'object' &&
+    stream !== null &&
+    typeof stream.on === 'function' &&
+    typeof stream.read === 'function'
+  );
 }
 
 function isWritable(value: unknown): value is NodeJS.WritableStream {
   const stream = value as Partial<NodeJS.WritableStream> | null;
-  return typeof stream === 'object' && stream !== null && typeof stream.write === 'function' && typeof stream.on === 'function';
+  return (
+    typeof stream === 'object' &&
+    stream !== null &&
+    typeof stream.write === 'function' &&
+    typeof stream.on === 'function'
+  );
 }

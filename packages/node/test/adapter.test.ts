@@ -19,7 +19,14 @@ function playedAdapter(extra: Partial<NodeAdapterOptions> = {}) {
   const output = new PassThrough();
   const seen = { text: '' };
   output.setEncoding('utf8').on('data', (chunk: string) => (seen.text += chunk));
-  const adapter = createNodeAdapter({ appId: 'recorder', configDir: dir.path, input, output, interactive: true, ...extra });
+  const adapter = createNodeAdapter({
+    appId: 'recorder',
+    configDir: dir.path,
+    input,
+    output,
+    interactive: true,
+    ...extra,
+  });
   const questions = () => seen.text.split('Allow? [y/n]').length - 1;
   const answer = async (typed: string | null) => {
     const before = questions();
@@ -98,7 +105,7 @@ describe('createNodeAdapter', () => {
     expect(await second.adapter.status()).toBe('denied');
   });
 
-  it('still answers with the user\'s decision when it cannot be saved, and says so', async () => {
+  it("still answers with the user's decision when it cannot be saved, and says so", async () => {
     const errors: unknown[] = [];
     const notAFolder = join(dir.path, 'file');
     await writeFile(notAFolder, 'in the way');
@@ -107,12 +114,17 @@ describe('createNodeAdapter', () => {
     await answer('y\n');
     expect(await asked).toBe('granted');
     expect(errors.every((error) => error instanceof Error)).toBe(true);
-    expect(errors.map((error) => (error as Error).message).join('\n')).toMatch(/could not remember that recorder was granted microphone access .*it will ask again next time/);
+    expect(errors.map((error) => (error as Error).message).join('\n')).toMatch(
+      /could not remember that recorder was granted microphone access .*it will ask again next time/,
+    );
   });
 
   it('shows one question to callers who ask at once, and they share its answer', async () => {
     const { adapter, answer, questions } = playedAdapter();
-    const both = Promise.all([adapter.prompt({ usageDescription: 'To record.' }), adapter.prompt({ usageDescription: 'To record.' })]);
+    const both = Promise.all([
+      adapter.prompt({ usageDescription: 'To record.' }),
+      adapter.prompt({ usageDescription: 'To record.' }),
+    ]);
     await answer('yes\n');
     expect(await both).toEqual(['granted', 'granted']);
     expect(questions()).toBe(1);
@@ -128,12 +140,19 @@ describe('createNodeAdapter', () => {
     expect(await asked).toBe('undetermined');
     expect(await adapter.status()).toBe('undetermined');
     expect(changesEnded, 'changes() ends with the adapter').toBe(true);
-    expect(await adapter.prompt({ usageDescription: 'To record.' }), 'a closed adapter asks nobody').toBe('undetermined');
+    expect(await adapter.prompt({ usageDescription: 'To record.' }), 'a closed adapter asks nobody').toBe(
+      'undetermined',
+    );
     expect(questions()).toBe(1);
   });
 
   it('fails with PromptUnavailableError where nobody can answer, granting nothing', async () => {
-    const adapter = createNodeAdapter({ appId: 'recorder', configDir: dir.path, input: new PassThrough(), output: new PassThrough() });
+    const adapter = createNodeAdapter({
+      appId: 'recorder',
+      configDir: dir.path,
+      input: new PassThrough(),
+      output: new PassThrough(),
+    });
     await expect(adapter.prompt({ usageDescription: 'To record.' })).rejects.toBeInstanceOf(PromptUnavailableError);
     expect(await adapter.status()).toBe('undetermined');
   });

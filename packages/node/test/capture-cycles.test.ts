@@ -23,7 +23,9 @@ async function openAndClose(): Promise<void> {
 }
 
 describe.skipIf(rigDir === '')('capture open/close cycles', () => {
-  test(`${CYCLES} open/close cycles leave no file descriptor, thread or PulseAudio stream behind`, { timeout: 120_000 }, async () => {
+  test(`${CYCLES} open/close cycles leave no file descriptor, thread or PulseAudio stream behind`, {
+    timeout: 120_000,
+  }, async () => {
     // Warm up: PortAudio's first open loads ALSA's pulse plugin and its threads for good.
     for (let i = 0; i < 20; i++) await openAndClose();
     await settle();
@@ -39,7 +41,8 @@ describe.skipIf(rigDir === '')('capture open/close cycles', () => {
       }
     }
     // Closes run in order on the addon's PortAudio thread: wait until the last one is done.
-    for (const deadline = Date.now() + 20_000; captureStats().openStreams > 0 && Date.now() < deadline; ) await settle();
+    for (const deadline = Date.now() + 20_000; captureStats().openStreams > 0 && Date.now() < deadline; )
+      await settle();
     await settle();
     const seconds = (performance.now() - started) / 1000;
     const after = { fds: openFds(), threads: threads(), rss: process.memoryUsage().rss };

@@ -1,7 +1,13 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { attachRig } from '@micgate/audio-rig';
-import { type DeviceFrame, DeviceLostError, DeviceNotFoundError, InvalidArgumentError, measureLevel } from '@micgate/core';
+import {
+  type DeviceFrame,
+  DeviceLostError,
+  DeviceNotFoundError,
+  InvalidArgumentError,
+  measureLevel,
+} from '@micgate/core';
 import { firstValueFrom, type Observable, take, toArray } from 'rxjs';
 import { afterEach, describe, expect, inject, test } from 'vitest';
 import { loadBinding } from '../src/capture/binding.js';
@@ -20,7 +26,9 @@ const mono = { sampleRate: 48_000, channels: 1, framesPerBuffer: 480 };
 function collect(frames$: Observable<DeviceFrame>, count: number, timeoutMs = 10_000): Promise<DeviceFrame[]> {
   return Promise.race([
     firstValueFrom(frames$.pipe(take(count), toArray())),
-    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no ${count} frames within ${timeoutMs} ms`)), timeoutMs).unref()),
+    new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error(`no ${count} frames within ${timeoutMs} ms`)), timeoutMs).unref(),
+    ),
   ]);
 }
 
@@ -121,18 +129,28 @@ describe.skipIf(noRig)('PortAudio capture on the rig (real PulseAudio source thr
   });
 
   test('refuses bad input before opening anything, naming the field', () => {
-    expect(() => openCapture({ ...mono, sampleRate: Number.NaN })).toThrow(expect.objectContaining({ field: 'sampleRate' }));
+    expect(() => openCapture({ ...mono, sampleRate: Number.NaN })).toThrow(
+      expect.objectContaining({ field: 'sampleRate' }),
+    );
     expect(() => openCapture({ ...mono, channels: 0 })).toThrow(InvalidArgumentError);
-    expect(() => openCapture({ ...mono, framesPerBuffer: 8 })).toThrow(expect.objectContaining({ field: 'framesPerBuffer' }));
+    expect(() => openCapture({ ...mono, framesPerBuffer: 8 })).toThrow(
+      expect.objectContaining({ field: 'framesPerBuffer' }),
+    );
     expect(() => openCapture(mono, { device: '  ' })).toThrow(expect.objectContaining({ field: 'device' }));
     expect(() => openCapture(mono, { bufferSeconds: 0 })).toThrow(expect.objectContaining({ field: 'bufferSeconds' }));
-    expect(() => openCapture(mono, { timeoutSeconds: 0 })).toThrow(expect.objectContaining({ field: 'timeoutSeconds' }));
-    expect(() => openCapture(mono, { onError: 'log' as unknown as () => void })).toThrow(expect.objectContaining({ field: 'onError' }));
+    expect(() => openCapture(mono, { timeoutSeconds: 0 })).toThrow(
+      expect.objectContaining({ field: 'timeoutSeconds' }),
+    );
+    expect(() => openCapture(mono, { onError: 'log' as unknown as () => void })).toThrow(
+      expect.objectContaining({ field: 'onError' }),
+    );
     expect(captureStats().openStreams).toBe(0);
   });
 
   test('an unknown device name fails with DeviceNotFoundError listing the inputs', async () => {
-    const error = await collect(openCapture(mono, { device: 'no such microphone' }), 1).catch((caught: unknown) => caught);
+    const error = await collect(openCapture(mono, { device: 'no such microphone' }), 1).catch(
+      (caught: unknown) => caught,
+    );
     expect(error).toBeInstanceOf(DeviceNotFoundError);
     expect(String((error as Error).message)).toContain('"pulse"');
     await expect(collect(openCapture(mono, { device: 999 }), 1)).rejects.toBeInstanceOf(DeviceNotFoundError);
@@ -142,7 +160,10 @@ describe.skipIf(noRig)('PortAudio capture on the rig (real PulseAudio source thr
     const losses: number[] = [];
     const frames: DeviceFrame[] = [];
     const lostBefore = captureStats().framesLost;
-    const subscription = openCapture(mono, { bufferSeconds: 0.1, onOverflow: (loss) => losses.push(loss.framesLost) }).subscribe((frame) => {
+    const subscription = openCapture(mono, {
+      bufferSeconds: 0.1,
+      onOverflow: (loss) => losses.push(loss.framesLost),
+    }).subscribe((frame) => {
       frames.push(frame);
       if (frames.length === 5) {
         const until = performance.now() + 400; // block the event loop: the ring (100 ms) overflows
@@ -186,12 +207,19 @@ describe.skipIf(noRig)('PortAudio capture on the rig (real PulseAudio source thr
     const frames$ = openCapture(mono);
     const received: DeviceFrame[] = [];
     const ended = new Promise<unknown>((resolve) => {
-      frames$.subscribe({ next: (frame) => received.push(frame), error: resolve, complete: () => resolve('completed') });
+      frames$.subscribe({
+        next: (frame) => received.push(frame),
+        error: resolve,
+        complete: () => resolve('completed'),
+      });
     });
     await waitUntil(() => received.length >= 10, 5_000, 'frames before the unplug');
     await rig().unplug();
     try {
-      const error = await Promise.race([ended, new Promise((resolve) => setTimeout(() => resolve('no error within 5 s'), 5_000))]);
+      const error = await Promise.race([
+        ended,
+        new Promise((resolve) => setTimeout(() => resolve('no error within 5 s'), 5_000)),
+      ]);
       expect(error).toBeInstanceOf(DeviceLostError);
       await waitUntil(() => captureStats().openStreams === 0, 3_000, 'the lost stream to close');
       // While unplugged, opening fails with a typed error instead of hanging or crashing.
@@ -215,10 +243,14 @@ describe.skipIf(noRig)('PortAudio capture on the rig (real PulseAudio source thr
         if (++n === 20) { ${how === 'exit' ? 'process.exit(7)' : "throw new Error('boom')"} }
       });
     `;
-    const child = spawn(process.execPath, ['--conditions=@micgate/source', '--import', 'tsx', '--input-type=module', '-e', script], {
-      cwd: packageDir,
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--conditions=@micgate/source', '--import', 'tsx', '--input-type=module', '-e', script],
+      {
+        cwd: packageDir,
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk;

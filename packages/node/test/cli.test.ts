@@ -8,11 +8,16 @@ let home: { path: string; remove: () => Promise<void> };
 const storeDir = () => join(home.path, 'config', 'micgate');
 /** The old single-file format, which the store still reads (and moves into decision files). */
 const storePath = () => join(storeDir(), 'permissions.json');
-const decisionOf = async (appId: string) => JSON.parse(await readFile(join(storeDir(), `${appId}.decision.json`), 'utf8')).decision;
+const decisionOf = async (appId: string) =>
+  JSON.parse(await readFile(join(storeDir(), `${appId}.decision.json`), 'utf8')).decision;
 
 /** Run the built `micgate` bin with a private XDG_CONFIG_HOME. */
 function micgate(...args: string[]): Promise<Finished> {
-  return runNode([micgateBin, ...args], { PATH: process.env.PATH, HOME: home.path, XDG_CONFIG_HOME: join(home.path, 'config') });
+  return runNode([micgateBin, ...args], {
+    PATH: process.env.PATH,
+    HOME: home.path,
+    XDG_CONFIG_HOME: join(home.path, 'config'),
+  });
 }
 
 beforeEach(async () => {
@@ -22,7 +27,10 @@ afterEach(() => home.remove());
 
 describe('the micgate settings command', () => {
   it('grants, denies, lists and resets apps in the per-user store', async () => {
-    expect(await micgate('list')).toMatchObject({ code: 0, stdout: expect.stringMatching(/^No app has a remembered decision/) });
+    expect(await micgate('list')).toMatchObject({
+      code: 0,
+      stdout: expect.stringMatching(/^No app has a remembered decision/),
+    });
 
     const granted = await micgate('grant', 'micgate-record', '--force');
     expect(granted).toMatchObject({ code: 0, stderr: '' });
@@ -31,7 +39,9 @@ describe('the micgate settings command', () => {
 
     const listed = await micgate('list');
     expect(listed.code).toBe(0);
-    expect(listed.stdout).toMatch(/^APP\s+DECISION\s+SINCE\ncom\.example\.notes\s+denied\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\nmicgate-record\s+granted\s+\d{4}-/);
+    expect(listed.stdout).toMatch(
+      /^APP\s+DECISION\s+SINCE\ncom\.example\.notes\s+denied\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\nmicgate-record\s+granted\s+\d{4}-/,
+    );
     const json = JSON.parse((await micgate('list', '--json')).stdout);
     expect(json).toEqual({
       'com.example.notes': { decision: 'denied', time: expect.any(String) },
@@ -39,12 +49,24 @@ describe('the micgate settings command', () => {
     });
     expect((await stat(join(storeDir(), 'micgate-record.decision.json'))).mode & 0o777).toBe(0o600);
 
-    expect(await micgate('deny', 'micgate-record')).toMatchObject({ code: 0, stdout: expect.stringContaining('may not use') });
+    expect(await micgate('deny', 'micgate-record')).toMatchObject({
+      code: 0,
+      stdout: expect.stringContaining('may not use'),
+    });
     expect(await decisionOf('micgate-record')).toBe('denied');
 
-    expect(await micgate('reset', 'micgate-record')).toMatchObject({ code: 0, stdout: "Forgot micgate-record's decision; it will ask again.\n" });
-    expect(await micgate('reset', 'micgate-record')).toMatchObject({ code: 0, stdout: expect.stringContaining('had no decision') });
-    expect(await micgate('reset', '--all')).toMatchObject({ code: 0, stdout: 'Forgot 1 decision; every app will ask again.\n' });
+    expect(await micgate('reset', 'micgate-record')).toMatchObject({
+      code: 0,
+      stdout: "Forgot micgate-record's decision; it will ask again.\n",
+    });
+    expect(await micgate('reset', 'micgate-record')).toMatchObject({
+      code: 0,
+      stdout: expect.stringContaining('had no decision'),
+    });
+    expect(await micgate('reset', '--all')).toMatchObject({
+      code: 0,
+      stdout: 'Forgot 1 decision; every app will ask again.\n',
+    });
     expect(await readdir(storeDir())).toEqual([]);
   });
 
@@ -113,7 +135,12 @@ describe('micgate list on a hostile or damaged store (issue 9, item 19)', () => 
   });
 
   it('prints no control character from the file, in the list or in a warning', async () => {
-    await write(JSON.stringify({ version: 1, apps: { 'evil\u001b[2J\u0007': { decision: 'granted', time: '2026-01-01T00:00:00.000Z' } } }));
+    await write(
+      JSON.stringify({
+        version: 1,
+        apps: { 'evil\u001b[2J\u0007': { decision: 'granted', time: '2026-01-01T00:00:00.000Z' } },
+      }),
+    );
     const listed = await micgate('list');
     // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for them is the point
     const control = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
@@ -140,7 +167,10 @@ describe('micgate grant and the list, for people (issue 13)', () => {
     expect((await micgate('deny', 'micgate-recrod')).code).toBe(0);
     // An app that has run (asked for its status) is known without a decision.
     await createPermissionStore({ configDir: storeDir() }).get('micgate-record');
-    expect(await micgate('grant', 'micgate-record')).toMatchObject({ code: 0, stdout: 'micgate-record may now use the microphone.\n' });
+    expect(await micgate('grant', 'micgate-record')).toMatchObject({
+      code: 0,
+      stdout: 'micgate-record may now use the microphone.\n',
+    });
   });
 
   it('prints its version with --version', async () => {
@@ -151,8 +181,17 @@ describe('micgate grant and the list, for people (issue 13)', () => {
 
   it('lists times in local time, and ISO 8601 in --json', async () => {
     await mkdir(join(home.path, 'config', 'micgate'), { recursive: true, mode: 0o700 });
-    await writeFile(storePath(), JSON.stringify({ version: 1, apps: { recorder: { decision: 'granted', time: '2026-01-02T03:04:05.000Z' } } }), { mode: 0o600 });
-    const env = { PATH: process.env.PATH, HOME: home.path, XDG_CONFIG_HOME: join(home.path, 'config'), TZ: 'Asia/Tokyo' };
+    await writeFile(
+      storePath(),
+      JSON.stringify({ version: 1, apps: { recorder: { decision: 'granted', time: '2026-01-02T03:04:05.000Z' } } }),
+      { mode: 0o600 },
+    );
+    const env = {
+      PATH: process.env.PATH,
+      HOME: home.path,
+      XDG_CONFIG_HOME: join(home.path, 'config'),
+      TZ: 'Asia/Tokyo',
+    };
     const listed = await runNode([micgateBin, 'list'], env);
     expect(listed.stdout).toMatch(/recorder\s+granted\s+2026-01-02 12:04:05/);
     const json = JSON.parse((await runNode([micgateBin, 'list', '--json'], env)).stdout);

@@ -40,21 +40,37 @@ function runChild(mode: string, onLine: (line: string) => void = () => {}): Prom
     const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr, exitedAfterResultMs: resultAt === 0 ? Number.NaN : performance.now() - resultAt });
+      resolve({
+        code,
+        signal,
+        stdout,
+        stderr,
+        exitedAfterResultMs: resultAt === 0 ? Number.NaN : performance.now() - resultAt,
+      });
     });
   });
 }
 
-function resultOf(outcome: Outcome): { name: string; code: string; message: string; frames: number; failedAfterMs: number; worstLateMs: number } {
+function resultOf(outcome: Outcome): {
+  name: string;
+  code: string;
+  message: string;
+  frames: number;
+  failedAfterMs: number;
+  worstLateMs: number;
+} {
   const line = outcome.stdout.split('\n').find((row) => row.startsWith('RESULT '));
-  if (!line) throw new Error(`the child printed no result (exit ${outcome.code ?? outcome.signal}); stderr: ${outcome.stderr}`);
+  if (!line)
+    throw new Error(`the child printed no result (exit ${outcome.code ?? outcome.signal}); stderr: ${outcome.stderr}`);
   return JSON.parse(line.slice('RESULT '.length));
 }
 
 // A stopped (not dead) sound server: its socket accepts, nothing answers. PortAudio's open, start
 // and close then block for as long as it stays stopped.
 describe.skipIf(rigDir === '')('a sound server that stops answering (PulseAudio under SIGSTOP)', () => {
-  test('opening: the event loop keeps turning, the capture fails with DeviceBusyError naming the sound server, the process exits', { timeout: 40_000 }, async () => {
+  test('opening: the event loop keeps turning, the capture fails with DeviceBusyError naming the sound server, the process exits', {
+    timeout: 40_000,
+  }, async () => {
     await rig().freeze();
     let outcome: Outcome;
     try {
@@ -76,7 +92,9 @@ describe.skipIf(rigDir === '')('a sound server that stops answering (PulseAudio 
     await rig().setSine(440, 0.5); // the rig plays again before the next test
   });
 
-  test('recording: the capture ends with DeviceLostError, closing does not block, the process exits', { timeout: 40_000 }, async () => {
+  test('recording: the capture ends with DeviceLostError, closing does not block, the process exits', {
+    timeout: 40_000,
+  }, async () => {
     let froze = false;
     let outcome: Outcome;
     try {

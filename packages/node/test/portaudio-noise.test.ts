@@ -9,7 +9,9 @@ const rig = () => attachRig(rigDir);
 const fixture = join(packageDir, 'test', 'fixtures', 'unplugged.ts');
 
 /** Capture in a child, unplug the rig's microphone while it records, replug; the child's output. */
-async function unplugWhileRecording(env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+async function unplugWhileRecording(
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, ['--conditions=@micgate/source', '--import', 'tsx', fixture], {
     cwd: packageDir,
     env,

@@ -22,7 +22,11 @@ async function askOnPty(keys: string, { columns = 80, typeAhead = '', afterMs = 
     await new Promise((resolve) => setTimeout(resolve, 300));
     child.stdin.write(typeAhead);
   }
-  await waitFor(() => (/Allow\? \[y\/n\]/.test(screen) ? true : undefined), 15_000, `the question on the terminal (so far: ${screen})`);
+  await waitFor(
+    () => (/Allow\? \[y\/n\]/.test(screen) ? true : undefined),
+    15_000,
+    `the question on the terminal (so far: ${screen})`,
+  );
   // A person reads the question first; answers faster than ~100 ms are not taken.
   await new Promise((resolve) => setTimeout(resolve, 250 + afterMs));
   child.stdin.write(keys);
@@ -35,16 +39,22 @@ describe.skipIf(!hasScript)('the prompt on a real pseudo-terminal', () => {
   it('shows the question on the terminal and takes "y" as a grant', async () => {
     const { screen, code } = await askOnPty('y\r');
     // Wrapped at the terminal's 80 columns.
-    expect(screen.replace(/\r?\n/g, ' ')).toContain('“pty-check” would like to use the microphone. To test the prompt on a real terminal. Allow? [y/n]');
+    expect(screen.replace(/\r?\n/g, ' ')).toContain(
+      '“pty-check” would like to use the microphone. To test the prompt on a real terminal. Allow? [y/n]',
+    );
     expect(screen).toContain('RESULT granted');
     expect(code).toBe(0);
   });
 
   it('takes Enter alone as no answer: it asks again, repeating only the question', async () => {
-    const child = spawn('script', ['-qfec', `stty cols 80; ${JSON.stringify(process.execPath)} ${JSON.stringify(fixture)}`, '/dev/null'], {
-      stdio: ['pipe', 'pipe', 'pipe'],
-      env: { ...process.env, TERM: 'dumb' },
-    });
+    const child = spawn(
+      'script',
+      ['-qfec', `stty cols 80; ${JSON.stringify(process.execPath)} ${JSON.stringify(fixture)}`, '/dev/null'],
+      {
+        stdio: ['pipe', 'pipe', 'pipe'],
+        env: { ...process.env, TERM: 'dumb' },
+      },
+    );
     let screen = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (screen += chunk));
     const done = finished(child, 20_000);
@@ -52,7 +62,11 @@ describe.skipIf(!hasScript)('the prompt on a real pseudo-terminal', () => {
     await waitFor(() => (questions() === 1 ? true : undefined), 15_000, 'the question');
     await new Promise((resolve) => setTimeout(resolve, 250));
     child.stdin.write('\r');
-    await waitFor(() => (questions() === 2 || screen.includes('RESULT') ? true : undefined), 5000, 'the question again');
+    await waitFor(
+      () => (questions() === 2 || screen.includes('RESULT') ? true : undefined),
+      5000,
+      'the question again',
+    );
     expect(screen).not.toContain('RESULT');
     expect(screen.split('would like to use the microphone').length - 1).toBe(1);
     await new Promise((resolve) => setTimeout(resolve, 250));
@@ -88,9 +102,13 @@ describe.skipIf(!hasScript)('the prompt on a real pseudo-terminal', () => {
   });
 
   it('refuses when stdin is not a terminal even though stderr is', async () => {
-    const child = spawn('script', ['-qfec', `${JSON.stringify(process.execPath)} ${JSON.stringify(fixture)} < /dev/null`, '/dev/null'], {
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      'script',
+      ['-qfec', `${JSON.stringify(process.execPath)} ${JSON.stringify(fixture)} < /dev/null`, '/dev/null'],
+      {
+        stdio: ['pipe', 'pipe', 'pipe'],
+      },
+    );
     const result = await finished(child, 20_000);
     expect(result.stdout).toMatch(/ERROR PromptUnavailableError: .*no terminal/);
     expect(result.stdout).not.toContain('Allow? [y/n]');

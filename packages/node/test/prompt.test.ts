@@ -21,7 +21,9 @@ async function answer(typed: string | null, extra: { signal?: AbortSignal } = {}
 
 describe('the terminal prompt', () => {
   it('names the app and shows the purpose string', () => {
-    expect(promptText(question)).toBe('“recorder” would like to use the microphone. To record voice memos. Allow? [y/n] ');
+    expect(promptText(question)).toBe(
+      '“recorder” would like to use the microphone. To record voice memos. Allow? [y/n] ',
+    );
   });
 
   it('strips control characters that could drive the terminal', () => {
@@ -70,12 +72,23 @@ describe('the terminal prompt', () => {
   });
 
   it('wraps the question at the given width, keeping "Allow? [y/n]" whole', () => {
-    const text = promptText({ appName: 'micgate-record', usageDescription: 'micgate-record saves what the microphone hears to the WAV file you named.' }, 50);
+    const text = promptText(
+      {
+        appName: 'micgate-record',
+        usageDescription: 'micgate-record saves what the microphone hears to the WAV file you named.',
+      },
+      50,
+    );
     const lines = text.split('\n');
     expect(lines.length).toBeGreaterThan(1);
     for (const line of lines) expect(line.length).toBeLessThanOrEqual(49);
     expect(text.endsWith('Allow? [y/n] ')).toBe(true);
-    expect(text.replaceAll('\n', ' ')).toBe(promptText({ appName: 'micgate-record', usageDescription: 'micgate-record saves what the microphone hears to the WAV file you named.' }));
+    expect(text.replaceAll('\n', ' ')).toBe(
+      promptText({
+        appName: 'micgate-record',
+        usageDescription: 'micgate-record saves what the microphone hears to the WAV file you named.',
+      }),
+    );
   });
 
   it('on a terminal, ignores an answer typed within 100 ms of the question', async () => {

@@ -32,7 +32,10 @@ export default async function setup(project: TestProject): Promise<(() => Promis
     rig = attachRig(given);
   } else if (!hasCommand('pulseaudio') || !hasCommand('pacat')) {
     project.provide('rigDir', '');
-    project.provide('rigUnavailable', 'pulseaudio/pacat are not installed (apt-get install pulseaudio pulseaudio-utils)');
+    project.provide(
+      'rigUnavailable',
+      'pulseaudio/pacat are not installed (apt-get install pulseaudio pulseaudio-utils)',
+    );
     return undefined;
   } else {
     rig = await startRig();

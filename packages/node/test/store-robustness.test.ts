@@ -19,7 +19,11 @@ afterEach(() => dir.remove());
 describe('the store under contention', () => {
   it('loses nothing: 8 processes × 100 writes each, with a stale lock and a dead writer’s temp file at the start, 2 rounds', async () => {
     // The full acceptance run is 30 rounds (see the README); CI runs 2 to stay fast.
-    const run = await runNode([join(import.meta.dirname, 'fixtures', 'contention.mjs'), '2', '8', '100'], process.env, 110_000);
+    const run = await runNode(
+      [join(import.meta.dirname, 'fixtures', 'contention.mjs'), '2', '8', '100'],
+      process.env,
+      110_000,
+    );
     console.log(`contention: ${run.stdout.trim()}`);
     expect(run.stderr).toBe('');
     const numbers = JSON.parse(run.stdout) as { lost: number; failedProcesses: number; rounds: number };
@@ -79,7 +83,9 @@ describe('a migration that was killed half-way', () => {
   it('is finished by the next writer: the claimed old file’s decisions are kept', async () => {
     const time = '2026-01-02T03:04:05.000Z';
     const claim = join(dir.path, '.permissions.json.4194305.0123456789ab.migrating');
-    await writeFile(claim, JSON.stringify({ version: 1, apps: { old: { decision: 'granted', time } } }), { mode: 0o600 });
+    await writeFile(claim, JSON.stringify({ version: 1, apps: { old: { decision: 'granted', time } } }), {
+      mode: 0o600,
+    });
     await utimes(claim, new Date(0), new Date(0));
     const store = createPermissionStore({ configDir: dir.path, logger });
     expect(await store.get('old')).toBe('granted'); // read while it is still a claim

@@ -15,7 +15,10 @@ let dir: { path: string; remove: () => Promise<void> };
 let shared: string;
 const warnings: string[] = [];
 const logger = { warn: (message: string) => void warnings.push(message) };
-const grant = JSON.stringify({ version: 1, apps: { recorder: { decision: 'granted', time: '2026-01-01T00:00:00.000Z' } } });
+const grant = JSON.stringify({
+  version: 1,
+  apps: { recorder: { decision: 'granted', time: '2026-01-01T00:00:00.000Z' } },
+});
 
 async function attacker(...steps: [string, string, string?][]): Promise<void> {
   const run = await runNode([asUser, String(ATTACKER), ...steps.map((step) => JSON.stringify(step))], process.env);
@@ -45,7 +48,11 @@ describe.skipIf(!isRoot)('a store another user can reach', () => {
     // Writing into it is refused too: a deny there could be swapped back.
     await expect(store.set('recorder', 'denied')).rejects.toThrow(/owned by uid 4242|not owned by you/);
     // Planted decision files are refused the same way, and onError gets the typed error.
-    await attacker(['write', join(micgate, 'recorder.decision.json'), JSON.stringify({ version: 1, appId: 'recorder', decision: 'granted', time: '2026-01-01T00:00:00.000Z' })]);
+    await attacker([
+      'write',
+      join(micgate, 'recorder.decision.json'),
+      JSON.stringify({ version: 1, appId: 'recorder', decision: 'granted', time: '2026-01-01T00:00:00.000Z' }),
+    ]);
     const errors: unknown[] = [];
     const watched = createPermissionStore({ configDir: micgate, onError: (error) => errors.push(error) });
     expect(await watched.get('recorder')).toBe('undetermined');
@@ -58,7 +65,11 @@ describe.skipIf(!isRoot)('a store another user can reach', () => {
     await mkdir(micgate);
     await chmod(micgate, 0o777); // the user's own folder, left open: tightened, but the planted file stays refused
     await attacker(['write', join(micgate, 'permissions.json'), grant]);
-    await attacker(['write', join(micgate, 'recorder.decision.json'), JSON.stringify({ version: 1, appId: 'recorder', decision: 'granted', time: '2026-01-01T00:00:00.000Z' })]);
+    await attacker([
+      'write',
+      join(micgate, 'recorder.decision.json'),
+      JSON.stringify({ version: 1, appId: 'recorder', decision: 'granted', time: '2026-01-01T00:00:00.000Z' }),
+    ]);
     const store = createPermissionStore({ configDir: micgate, logger });
     expect(await store.get('recorder')).toBe('undetermined');
     expect(await store.list()).toEqual({});

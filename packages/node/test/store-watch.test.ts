@@ -72,7 +72,10 @@ describe('watching the store', () => {
       const late = await waitFor(
         () => {
           let value: PermissionSnapshot | undefined;
-          store.snapshots().subscribe((snapshot) => (value = snapshot)).unsubscribe();
+          store
+            .snapshots()
+            .subscribe((snapshot) => (value = snapshot))
+            .unsubscribe();
           return value?.recorder?.decision === 'granted' ? value : undefined;
         },
         2000,
@@ -102,11 +105,19 @@ describe('watching the store', () => {
     hook.enable();
     try {
       const subscription = store.snapshots().subscribe();
-      await waitFor(() => (new Set(live.values()).size === 2 ? true : undefined), 2000, 'the watcher and the poll to start');
+      await waitFor(
+        () => (new Set(live.values()).size === 2 ? true : undefined),
+        2000,
+        'the watcher and the poll to start',
+      );
       await store.set('recorder', 'denied'); // a debounce timer too
       await new Promise((resolve) => setTimeout(resolve, 300));
       subscription.unsubscribe();
-      await waitFor(() => (live.size === 0 ? true : undefined), 1000, `the watch resources to go (left: ${[...live.values()]})`);
+      await waitFor(
+        () => (live.size === 0 ? true : undefined),
+        1000,
+        `the watch resources to go (left: ${[...live.values()]})`,
+      );
       expect(live.size).toBe(0);
     } finally {
       hook.disable();

@@ -34,7 +34,9 @@ describe('the permission store', () => {
     expect(Object.keys(listed)).toEqual(['com.example.notes', 'recorder']);
     expect(Date.parse(listed.recorder!.time)).toBeGreaterThanOrEqual(before - 1000);
     // Another store (another process) reads the same file.
-    expect(await createPermissionStore({ configDir: join(dir.path, 'micgate'), logger }).get('recorder')).toBe('granted');
+    expect(await createPermissionStore({ configDir: join(dir.path, 'micgate'), logger }).get('recorder')).toBe(
+      'granted',
+    );
     expect(await store.reset('recorder')).toBe(true);
     expect(await store.reset('recorder')).toBe(false);
     expect(await store.get('recorder')).toBe('undetermined');
@@ -71,21 +73,35 @@ describe('the permission store', () => {
     await store.set('recorder', 'granted');
     await store.set('com.Example/Notes', 'denied');
     expect((await stat(configDir)).mode & 0o777).toBe(0o700);
-    expect((await readdir(configDir)).sort()).toEqual(['com.%45xample%2f%4eotes.decision.json', 'recorder.decision.json']);
+    expect((await readdir(configDir)).sort()).toEqual([
+      'com.%45xample%2f%4eotes.decision.json',
+      'recorder.decision.json',
+    ]);
     const file = join(configDir, 'recorder.decision.json');
     expect((await stat(file)).mode & 0o777).toBe(0o600);
-    expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({ version: 1, appId: 'recorder', decision: 'granted', time: expect.any(String) });
+    expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({
+      version: 1,
+      appId: 'recorder',
+      decision: 'granted',
+      time: expect.any(String),
+    });
     expect(await store.get('com.Example/Notes')).toBe('denied');
   });
 
   it('moves the old single file (permissions.json) into decision files on the first change', async () => {
     const time = '2026-01-02T03:04:05.000Z';
-    await writeFile(join(dir.path, 'permissions.json'), JSON.stringify({ version: 1, apps: { old: { decision: 'granted', time }, kept: { decision: 'denied', time } } }));
+    await writeFile(
+      join(dir.path, 'permissions.json'),
+      JSON.stringify({ version: 1, apps: { old: { decision: 'granted', time }, kept: { decision: 'denied', time } } }),
+    );
     const store = createPermissionStore({ configDir: dir.path, logger });
     expect(await store.get('old')).toBe('granted');
     await store.set('kept', 'granted');
     expect((await readdir(dir.path)).sort()).toEqual(['kept.decision.json', 'old.decision.json', 'old.seen']);
-    expect(await store.list()).toEqual({ kept: { decision: 'granted', time: expect.any(String) }, old: { decision: 'granted', time } });
+    expect(await store.list()).toEqual({
+      kept: { decision: 'granted', time: expect.any(String) },
+      old: { decision: 'granted', time },
+    });
     expect(warnings).toEqual([]);
   });
 
@@ -99,7 +115,10 @@ describe('the permission store', () => {
     expect(await store.get('recorder')).toBe('undetermined');
     expect(errors).toHaveLength(1);
     expect(errors[0]).toBeInstanceOf(StoreDamagedError);
-    expect(errors[0]).toMatchObject({ code: 'ERR_MICGATE_STORE_DAMAGED', path: join(dir.path, 'recorder.decision.json') });
+    expect(errors[0]).toMatchObject({
+      code: 'ERR_MICGATE_STORE_DAMAGED',
+      path: join(dir.path, 'recorder.decision.json'),
+    });
     expect((errors[0] as Error).message).toMatch(/recorder\.decision\.json: it is not valid JSON/);
     await store.set('recorder', 'denied');
     expect(await store.get('recorder')).toBe('denied');
@@ -107,7 +126,11 @@ describe('the permission store', () => {
   });
 
   it('refuses a file whose name does not match the app it names', async () => {
-    await writeFile(join(dir.path, 'recorder.decision.json'), JSON.stringify({ version: 1, appId: 'other', decision: 'granted', time: '2026-01-01T00:00:00.000Z' }), { mode: 0o600 });
+    await writeFile(
+      join(dir.path, 'recorder.decision.json'),
+      JSON.stringify({ version: 1, appId: 'other', decision: 'granted', time: '2026-01-01T00:00:00.000Z' }),
+      { mode: 0o600 },
+    );
     const store = createPermissionStore({ configDir: dir.path, logger });
     expect(await store.list()).toEqual({});
     expect(warnings.join('\n')).toMatch(/names app other, which belongs in another file/);
@@ -116,7 +139,10 @@ describe('the permission store', () => {
   it('drops a damaged entry but keeps the good ones', async () => {
     await writeFile(
       join(dir.path, 'permissions.json'),
-      JSON.stringify({ version: 1, apps: { good: { decision: 'granted', time: '2026-01-01T00:00:00.000Z' }, bad: { decision: 'maybe' } } }),
+      JSON.stringify({
+        version: 1,
+        apps: { good: { decision: 'granted', time: '2026-01-01T00:00:00.000Z' }, bad: { decision: 'maybe' } },
+      }),
     );
     const store = createPermissionStore({ configDir: dir.path, logger });
     expect(await store.get('good')).toBe('granted');

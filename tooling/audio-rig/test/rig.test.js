@@ -8,7 +8,9 @@ import { startRig } from '../index.js';
 
 function recordSource(env, seconds) {
   return new Promise((resolve, reject) => {
-    const parec = spawn('parec', ['--raw', '--format=float32le', '--rate=48000', '--channels=1', '--latency-msec=20'], { env: { ...process.env, ...env } });
+    const parec = spawn('parec', ['--raw', '--format=float32le', '--rate=48000', '--channels=1', '--latency-msec=20'], {
+      env: { ...process.env, ...env },
+    });
     const chunks = [];
     parec.stdout.on('data', (chunk) => chunks.push(chunk));
     parec.on('error', reject);
@@ -39,7 +41,9 @@ const rms = (samples) => Math.sqrt(samples.reduce((sum, value) => sum + value * 
 
 test('the rig plays a settable sine, unplugs, replugs and stops cleanly', { timeout: 60_000 }, async () => {
   const rig = await startRig({ frequency: 440, amplitude: 0.5 });
-  const { daemonPid, feederPid } = JSON.parse(await import('node:fs').then((fs) => fs.readFileSync(`${rig.dir}/rig.json`, 'utf8')));
+  const { daemonPid, feederPid } = JSON.parse(
+    await import('node:fs').then((fs) => fs.readFileSync(`${rig.dir}/rig.json`, 'utf8')),
+  );
   try {
     const played = await rig.setSine(1500, 0.3);
     assert.equal(played.frequency, 1500);

@@ -9,20 +9,51 @@ import { build, preview } from 'vite';
 
 const out = join(process.cwd(), 'page-dist');
 const warnings = [];
-const logger = { info() {}, warn: (m) => warnings.push(m), warnOnce: (m) => warnings.push(m), error: (m) => warnings.push(m), clearScreen() {}, hasErrorLogged: () => false, hasWarned: false };
-await build({ root: 'page', logLevel: 'silent', customLogger: logger, build: { outDir: out, emptyOutDir: true, target: 'es2022' } });
-const code = (await Promise.all((await readdir(join(out, 'assets'))).filter((f) => f.endsWith('.js')).map((f) => readFile(join(out, 'assets', f), 'utf8')))).join('\n');
+const logger = {
+  info() {},
+  warn: (m) => warnings.push(m),
+  warnOnce: (m) => warnings.push(m),
+  error: (m) => warnings.push(m),
+  clearScreen() {},
+  hasErrorLogged: () => false,
+  hasWarned: false,
+};
+await build({
+  root: 'page',
+  logLevel: 'silent',
+  customLogger: logger,
+  build: { outDir: out, emptyOutDir: true, target: 'es2022' },
+});
+const code = (
+  await Promise.all(
+    (
+      await readdir(join(out, 'assets'))
+    )
+      .filter((f) => f.endsWith('.js'))
+      .map((f) => readFile(join(out, 'assets', f), 'utf8')),
+  )
+).join('\n');
 
 const rate = 48_000;
 const tone = new Float32Array(rate * 5).map((_, i) => 0.5 * Math.sin((2 * Math.PI * 440 * i) / rate));
 const wav = join(process.cwd(), 'fake-microphone.wav');
 await writeFile(wav, encodeWav([tone], { sampleRate: rate, channels: 1 }));
 
-const server = await preview({ root: 'page', build: { outDir: out }, preview: { port: 0, host: '127.0.0.1' }, logLevel: 'warn' });
+const server = await preview({
+  root: 'page',
+  build: { outDir: out },
+  preview: { port: 0, host: '127.0.0.1' },
+  logLevel: 'warn',
+});
 const origin = new URL(server.resolvedUrls.local[0]).origin.replace('127.0.0.1', 'localhost');
 const browser = await chromium.launch({
   executablePath: process.env.MICGATE_CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--use-fake-device-for-media-stream', `--use-file-for-fake-audio-capture=${wav}`],
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--use-fake-device-for-media-stream',
+    `--use-file-for-fake-audio-capture=${wav}`,
+  ],
 });
 try {
   const page = await browser.newPage();
@@ -30,7 +61,12 @@ try {
   await page.locator('#state', { hasText: 'ready' }).waitFor();
   const cdp = await page.context().newCDPSession(page);
   const { targetInfo } = await cdp.send('Target.getTargetInfo');
-  await cdp.send('Browser.setPermission', { permission: { name: 'microphone' }, setting: 'granted', origin, browserContextId: targetInfo.browserContextId });
+  await cdp.send('Browser.setPermission', {
+    permission: { name: 'microphone' },
+    setting: 'granted',
+    origin,
+    browserContextId: targetInfo.browserContextId,
+  });
   await page.click('#record');
   const result = await page.evaluate(() => window.recording);
   const samples = result.samples.slice(rate * 0.3);
@@ -39,7 +75,9 @@ try {
   console.log(
     JSON.stringify({
       adapter: result.adapter,
-      nodeBuiltins: warnings.filter((m) => /externalized for browser compatibility/.test(m)).length + (code.includes('__vite-browser-external') ? 1 : 0),
+      nodeBuiltins:
+        warnings.filter((m) => /externalized for browser compatibility/.test(m)).length +
+        (code.includes('__vite-browser-external') ? 1 : 0),
       frequency: crossings / (samples.length / rate),
       rms: Math.sqrt(samples.reduce((sum, s) => sum + s * s, 0) / samples.length),
     }),

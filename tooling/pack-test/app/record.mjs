@@ -7,7 +7,9 @@ const seconds = Number(process.argv[2] ?? 2);
 const appId = process.argv[3] ?? 'pack-test';
 const session = createAudioSession({ appId, usageDescription: 'Checks the packed packages.' });
 const format = { sampleRate: 48_000, channels: 1, framesPerBuffer: 480 };
-const frames = await firstValueFrom(session.record(format).pipe(take((seconds * format.sampleRate) / format.framesPerBuffer), toArray()));
+const frames = await firstValueFrom(
+  session.record(format).pipe(take((seconds * format.sampleRate) / format.framesPerBuffer), toArray()),
+);
 session.close();
 
 // The device's audio after its first 0.1 s (start-up): zero crossings give the frequency, the mean

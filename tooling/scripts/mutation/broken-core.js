@@ -31,7 +31,10 @@ function answering(answer) {
   return (arg) => {
     const result = answer(typeof arg === 'object' && arg !== null ? arg : undefined);
     if (typeof arg !== 'function') return result;
-    result.then((granted) => arg(granted), (error) => arg(false, error));
+    result.then(
+      (granted) => arg(granted),
+      (error) => arg(false, error),
+    );
     return undefined;
   };
 }
@@ -153,7 +156,8 @@ export const mutants = {
     const seen = session.recordPermission$.subscribe((state) => {
       if (state === 'denied') denied = true;
     });
-    const gate = (frame) => (denied ? { ...frame, gated: true, samples: new Float32Array(frame.samples.length) } : frame);
+    const gate = (frame) =>
+      denied ? { ...frame, gated: true, samples: new Float32Array(frame.samples.length) } : frame;
     return override(session, {
       get recordPermission() {
         return denied ? 'denied' : session.recordPermission;
@@ -201,7 +205,8 @@ export const mutants = {
   },
   'R10 a missing purpose string is accepted'(options) {
     const { usageDescription } = options;
-    const blank = usageDescription === undefined || (typeof usageDescription === 'string' && usageDescription.trim() === '');
+    const blank =
+      usageDescription === undefined || (typeof usageDescription === 'string' && usageDescription.trim() === '');
     return core.createAudioSession(blank ? { ...options, usageDescription: 'mutant purpose' } : options);
   },
   'R11 every subscriber opens its own device'(options) {
@@ -241,7 +246,10 @@ export const mutants = {
     return override(session, {
       requestRecordPermission(arg) {
         if (typeof arg !== 'function') return session.requestRecordPermission(arg);
-        session.requestRecordPermission().then((granted) => arg(granted), (error) => arg(false, error));
+        session.requestRecordPermission().then(
+          (granted) => arg(granted),
+          (error) => arg(false, error),
+        );
         return undefined;
       },
     });

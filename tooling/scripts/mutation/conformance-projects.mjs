@@ -22,8 +22,14 @@ export function conformanceOnMock(plugins = []) {
       .filter((file) => /\bdescribeConformance\(/.test(readFileSync(join(testDir, file), 'utf8')))
       .map((file) => `test/${file}`);
     if (include.length === 0) continue;
-    projects.push({ extends: join(dir, 'vitest.config.ts'), root: dir, plugins, test: { name: `${name} (conformance)`, include } });
+    projects.push({
+      extends: join(dir, 'vitest.config.ts'),
+      root: dir,
+      plugins,
+      test: { name: `${name} (conformance)`, include },
+    });
   }
-  if (projects.length === 0) throw new Error('no test file in packages/mock or packages/conformance runs describeConformance');
+  if (projects.length === 0)
+    throw new Error('no test file in packages/mock or packages/conformance runs describeConformance');
   return projects;
 }

@@ -41,7 +41,8 @@ session.recordPermission$.subscribe((state) => {
   // As in the web recorder: a take goes on as silence when access is turned off, and says so.
   if (recording && previous === 'granted' && state !== 'granted') {
     takeNote.hidden = false;
-    takeNote.textContent = 'Microphone access was turned off during this take. It goes on as silence, so it keeps its length; Stop saves it.';
+    takeNote.textContent =
+      'Microphone access was turned off during this take. It goes on as silence, so it keeps its length; Stop saves it.';
   }
   previous = state;
   permission.textContent = LABELS[state];

@@ -10,7 +10,8 @@ const RATE_WINDOW_MS = 2_000;
 /** What the device delivers: the signal, exact zeros while gated, the asked buffers, in real time. */
 export function captureTests(c: SuiteContext): void {
   /** Device buffers to skip before measuring: a device's start-up is not its steady state. */
-  const settleFrames = (format: AudioFormat = c.h.format) => Math.ceil((0.25 * format.sampleRate) / format.framesPerBuffer);
+  const settleFrames = (format: AudioFormat = c.h.format) =>
+    Math.ceil((0.25 * format.sampleRate) / format.framesPerBuffer);
 
   test('capture: a known sine arrives at its frequency and level after the grant', async () => {
     const played = await c.h.device.playSine(1_000);
@@ -18,8 +19,17 @@ export function captureTests(c: SuiteContext): void {
     const session = c.open();
     const recording = c.record(session);
     const measureFrames = Math.ceil((1 * c.h.format.sampleRate) / c.h.format.framesPerBuffer);
-    await c.waitFor('a second of device audio', () => recording.device().length >= settleFrames() + measureFrames, 8_000);
-    const audio = concat(recording.device().slice(settleFrames()).map((frame) => frame.samples!));
+    await c.waitFor(
+      'a second of device audio',
+      () => recording.device().length >= settleFrames() + measureFrames,
+      8_000,
+    );
+    const audio = concat(
+      recording
+        .device()
+        .slice(settleFrames())
+        .map((frame) => frame.samples!),
+    );
     // Median over 100 ms windows: a device's one-off start-up glitch must not decide the result.
     const { frequency, rms } = measureTone(channelOf(audio, c.h.format.channels), c.h.format.sampleRate);
     expect(Math.abs(frequency - played.frequency) / played.frequency, `measured ${frequency} Hz`).toBeLessThan(0.01);
@@ -46,7 +56,11 @@ export function captureTests(c: SuiteContext): void {
       const recording = c.record(session, format);
       await c.waitFor('device audio', () => recording.device().length >= 8);
       for (const frame of recording.got) {
-        expect(frame).toMatchObject({ frames: framesPerBuffer, sampleRate: format.sampleRate, channels: format.channels });
+        expect(frame).toMatchObject({
+          frames: framesPerBuffer,
+          sampleRate: format.sampleRate,
+          channels: format.channels,
+        });
         expect(frame.length).toBe(framesPerBuffer * format.channels);
       }
       expect(gapsIn(recording.got)).toEqual([]);
@@ -76,7 +90,14 @@ export function captureTests(c: SuiteContext): void {
         await c.waitFor(`${framesPerBuffer}-frame device buffers`, () => frames.length >= 8 || failure !== undefined);
         expect(failure).toBeUndefined();
         const wanted = { frames: framesPerBuffer, sampleRate: format.sampleRate, channels: format.channels };
-        expect(frames.filter((frame) => frame.frames !== wanted.frames || frame.sampleRate !== wanted.sampleRate || frame.channels !== wanted.channels)).toEqual([]);
+        expect(
+          frames.filter(
+            (frame) =>
+              frame.frames !== wanted.frames ||
+              frame.sampleRate !== wanted.sampleRate ||
+              frame.channels !== wanted.channels,
+          ),
+        ).toEqual([]);
         expect(lengths.filter((length) => length !== framesPerBuffer * format.channels)).toEqual([]);
       } finally {
         subscription.unsubscribe();
@@ -94,7 +115,10 @@ export function captureTests(c: SuiteContext): void {
     const durationMs = c.bufferMs();
     const toleranceMs = c.h.timing?.timeToleranceMs ?? durationMs / 4;
     // From the steady state on, as the other capture checks: a device's start-up is not its pace.
-    const times = recording.device().slice(settleFrames()).map((frame) => frame.frame.time * 1000);
+    const times = recording
+      .device()
+      .slice(settleFrames())
+      .map((frame) => frame.frame.time * 1000);
     const strays: string[] = [];
     for (let i = 1; i < times.length; i++) {
       const stepMs = times[i]! - times[i - 1]!;
@@ -119,7 +143,8 @@ export function captureTests(c: SuiteContext): void {
     const last = device.at(-1)!;
     const elapsedMs = last.at - start.at;
     // Audio delivered after the start buffer, up to the last buffer's arrival.
-    const deliveredMs = ((last.position + last.frames - (start.position + start.frames)) / c.h.format.sampleRate) * 1000;
+    const deliveredMs =
+      ((last.position + last.frames - (start.position + start.frames)) / c.h.format.sampleRate) * 1000;
     const rateTolerance = c.h.timing?.rateTolerance ?? 0.1;
     const allowedMs = rateTolerance * elapsedMs + c.bufferMs();
     expect(

@@ -20,7 +20,11 @@ export function lifecycleTests(c: SuiteContext): void {
     await c.waitFor('the remaining subscriber to go on', () => b.got.length >= mark + 3);
     expect(await c.h.device.isOpen()).toBe(true);
     b.stop();
-    await c.waitFor('the device to close after the last subscriber', async () => !(await c.h.device.isOpen()), c.bufferMs() * 2);
+    await c.waitFor(
+      'the device to close after the last subscriber',
+      async () => !(await c.h.device.isOpen()),
+      c.bufferMs() * 2,
+    );
   });
 
   test('R11 close() ends recordings, pending requests and the permission stream', async () => {
@@ -75,7 +79,11 @@ export function lifecycleTests(c: SuiteContext): void {
 
   test('R11 adapter.close() closes an open prompt: it resolves undetermined and nothing is remembered', async (ctx) => {
     const { adapter } = c.h;
-    c.requires(ctx, typeof adapter.close === 'function', `the ${c.name} adapter has no close(): it holds nothing that outlives its sessions`);
+    c.requires(
+      ctx,
+      typeof adapter.close === 'function',
+      `the ${c.name} adapter has no close(): it holds nothing that outlives its sessions`,
+    );
     const prompt = adapter.prompt({ usageDescription: CONFORMANCE_PURPOSE });
     await c.waitFor('the prompt to open', async () => (await c.promptCount()) === 1);
     adapter.close!();

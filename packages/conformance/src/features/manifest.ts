@@ -45,7 +45,11 @@ export function manifestTests(c: SuiteContext): void {
     const devices = listed.value!;
     expect(Array.isArray(devices)).toBe(true);
     for (const device of devices) {
-      expect(device).toMatchObject({ id: expect.any(String), name: expect.any(String), isDefault: expect.any(Boolean) });
+      expect(device).toMatchObject({
+        id: expect.any(String),
+        name: expect.any(String),
+        isDefault: expect.any(Boolean),
+      });
     }
     expect(devices.filter((device) => device.isDefault).length).toBeLessThanOrEqual(1);
     expect(new Set(devices.map((device) => device.id)).size).toBe(devices.length);

@@ -55,7 +55,9 @@ export function outsideChangeTests(c: SuiteContext): void {
 
     await c.h.user.setDecisionOutsideApp('granted');
     const regrantedAt = recording.got.length;
-    await c.waitFor('device audio again, on the same subscription', () => recording.got.slice(regrantedAt).some((frame) => !frame.gated));
+    await c.waitFor('device audio again, on the same subscription', () =>
+      recording.got.slice(regrantedAt).some((frame) => !frame.gated),
+    );
     expect(recording.error).toBeUndefined();
     expect(gapsIn(recording.got)).toEqual([]);
     watch.stop();

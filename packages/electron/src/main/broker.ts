@@ -6,7 +6,11 @@ import type { DecisionStore } from './decision-store.js';
 import { askWithDialog } from './dialog.js';
 import { handleBridge } from './ipc.js';
 import { originMatcher } from './origin.js';
-import { createPermissionHandlers, type PermissionCheckHandler, type PermissionRequestHandler } from './permission-handlers.js';
+import {
+  createPermissionHandlers,
+  type PermissionCheckHandler,
+  type PermissionRequestHandler,
+} from './permission-handlers.js';
 import { checkBridgeRequest, checkBrokerOptions } from './validation.js';
 
 export interface MicrophoneBrokerOptions {
@@ -65,12 +69,22 @@ export function createMicrophoneBroker(options: MicrophoneBrokerOptions): Microp
   const isAllowedOrigin = originMatcher(options.allowedOrigins);
   const onError = options.onError ?? ((error: unknown) => console.error('micgate:', error));
   const isMac = options.os === 'darwin';
-  const state = createDecisionState({ store: options.store, systemPreferences, os: options.os, isAllowedOrigin, onError });
+  const state = createDecisionState({
+    store: options.store,
+    systemPreferences,
+    os: options.os,
+    isAllowedOrigin,
+    onError,
+  });
 
   let closed = false;
 
   /** The answer comes from the dialog (and macOS's prompt) itself, not from re-reading the state afterwards. */
-  async function runPrompt(usageDescription: string, appName: string | undefined, requester?: WebContents): Promise<PermissionState> {
+  async function runPrompt(
+    usageDescription: string,
+    appName: string | undefined,
+    requester?: WebContents,
+  ): Promise<PermissionState> {
     let answer = state.decision;
     if (answer === 'undetermined') {
       answer = await askWithDialog(dialog, {
@@ -93,7 +107,11 @@ export function createMicrophoneBroker(options: MicrophoneBrokerOptions): Microp
   // One dialog for every concurrent caller (bridge requests and getUserMedia alike).
   const openPrompt = singleFlight(runPrompt);
 
-  function request(usageDescription = options.usageDescription, appName?: string, requester?: WebContents): Promise<PermissionState> {
+  function request(
+    usageDescription = options.usageDescription,
+    appName?: string,
+    requester?: WebContents,
+  ): Promise<PermissionState> {
     const now = state.current();
     if (now.permission !== 'undetermined' || closed) return Promise.resolve(now);
     return openPrompt(usageDescription, appName, requester);
@@ -119,7 +137,9 @@ export function createMicrophoneBroker(options: MicrophoneBrokerOptions): Microp
     status: state.current,
     request(usageDescription, appName, requester) {
       if (usageDescription !== undefined) {
-        const checked = checkBridgeRequest(appName === undefined ? { usageDescription } : { usageDescription, appName });
+        const checked = checkBridgeRequest(
+          appName === undefined ? { usageDescription } : { usageDescription, appName },
+        );
         if (!checked.ok) {
           const value = checked.field === 'appName' ? appName : usageDescription;
           return Promise.reject(new InvalidArgumentError(checked.field, value, checked.expected));

@@ -23,12 +23,16 @@ export interface DecisionFileOptions {
  * (mode 0600) that is flushed and renamed over the old one, so a crash leaves the old decision
  * or the new one, never half a file. Writes are serialised; the last one wins.
  */
-export function decisionFile(userDataPath: string, options: DecisionFileOptions = {}): DecisionStore & { path: string } {
+export function decisionFile(
+  userDataPath: string,
+  options: DecisionFileOptions = {},
+): DecisionStore & { path: string } {
   if (typeof userDataPath !== 'string' || userDataPath.trim() === '') {
     throw new InvalidArgumentError('userDataPath', userDataPath, "a folder path (Electron's app.getPath('userData'))");
   }
   const path = join(userDataPath, DECISION_FILE_NAME);
-  const onError = options.onError ?? ((error: unknown) => console.error('micgate: cannot read the microphone decision', error));
+  const onError =
+    options.onError ?? ((error: unknown) => console.error('micgate: cannot read the microphone decision', error));
   let writes: Promise<void> = Promise.resolve();
 
   function load(): RecordPermission {
@@ -41,7 +45,8 @@ export function decisionFile(userDataPath: string, options: DecisionFileOptions 
     }
     try {
       const parsed = JSON.parse(text) as Partial<DecisionFileContents> | null;
-      if (parsed !== null && typeof parsed === 'object' && isRecordPermission(parsed.microphone)) return parsed.microphone;
+      if (parsed !== null && typeof parsed === 'object' && isRecordPermission(parsed.microphone))
+        return parsed.microphone;
       onError(new Error(`${path} holds no microphone decision; treating it as undetermined`));
     } catch (error) {
       onError(error);

@@ -12,7 +12,9 @@ export interface DecisionStore {
 }
 
 /** A store in memory only: for tests and for apps that want no persistence. */
-export function memoryDecisionStore(initial: RecordPermission = 'undetermined'): DecisionStore & { saved: RecordPermission } {
+export function memoryDecisionStore(
+  initial: RecordPermission = 'undetermined',
+): DecisionStore & { saved: RecordPermission } {
   const store = {
     saved: initial,
     load: () => store.saved,

@@ -13,7 +13,10 @@ export interface DialogRequest {
 }
 
 /** The app's own question, as a native message box; the answer is the button the user chose. */
-export async function askWithDialog(dialog: Pick<Dialog, 'showMessageBox'>, request: DialogRequest): Promise<RecordPermission> {
+export async function askWithDialog(
+  dialog: Pick<Dialog, 'showMessageBox'>,
+  request: DialogRequest,
+): Promise<RecordPermission> {
   const { appName, parent } = request;
   const box: MessageBoxOptions = {
     type: 'question',

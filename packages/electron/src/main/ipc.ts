@@ -23,11 +23,16 @@ export function handleBridge(
   isAllowedOrigin: (origin: string | null | undefined) => boolean,
   endpoints: BridgeEndpoints,
 ): () => void {
-  function guarded(listener: (event: IpcMainInvokeEvent, ...args: unknown[]) => BridgeResult | Promise<BridgeResult>): IpcInvokeListener {
+  function guarded(
+    listener: (event: IpcMainInvokeEvent, ...args: unknown[]) => BridgeResult | Promise<BridgeResult>,
+  ): IpcInvokeListener {
     return (event: IpcMainInvokeEvent, ...args: unknown[]) => {
       const origin = event.senderFrame?.origin;
       if (!isAllowedOrigin(origin)) {
-        return failure(ERROR_CODES.forbiddenOrigin, `the origin ${JSON.stringify(origin ?? null)} may not use the microphone bridge`);
+        return failure(
+          ERROR_CODES.forbiddenOrigin,
+          `the origin ${JSON.stringify(origin ?? null)} may not use the microphone bridge`,
+        );
       }
       return listener(event, ...args);
     };

@@ -40,14 +40,19 @@ function entryOrigin(entry: unknown): string | undefined {
   }
   if (parsed.protocol === 'file:') return undefined;
   const hasPath = parsed.pathname !== '' && parsed.pathname !== '/';
-  if (hasPath || parsed.search !== '' || parsed.hash !== '' || parsed.username !== '' || parsed.password !== '') return undefined;
+  if (hasPath || parsed.search !== '' || parsed.hash !== '' || parsed.username !== '' || parsed.password !== '')
+    return undefined;
   return originOf(entry);
 }
 
 /** The app's own origins, normalised; refuses anything that is not an origin, naming the field. */
 export function originMatcher(allowedOrigins: unknown): (candidate: string | null | undefined) => boolean {
   if (!Array.isArray(allowedOrigins) || allowedOrigins.length === 0) {
-    throw new InvalidArgumentError('allowedOrigins', allowedOrigins, 'a non-empty array of origins such as "app://bundle"');
+    throw new InvalidArgumentError(
+      'allowedOrigins',
+      allowedOrigins,
+      'a non-empty array of origins such as "app://bundle"',
+    );
   }
   const allowed = new Set<string>();
   for (const [index, entry] of allowedOrigins.entries()) {

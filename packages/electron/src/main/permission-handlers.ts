@@ -10,7 +10,9 @@ export interface PermissionHandlerDeps {
   current(): PermissionState;
   /** Ask (the remembered answer, or the shared dialog) for a page's getUserMedia. */
   request(requester: WebContents): Promise<PermissionState>;
-  otherPermissions: { request?: PermissionRequestHandler | undefined; check?: PermissionCheckHandler | undefined } | undefined;
+  otherPermissions:
+    | { request?: PermissionRequestHandler | undefined; check?: PermissionCheckHandler | undefined }
+    | undefined;
   onError(error: unknown): void;
 }
 
@@ -19,7 +21,10 @@ export interface PermissionHandlerDeps {
  * app's own origins only; video and every other permission are refused unless the app passed
  * its own handlers for them (Electron's default would approve them all).
  */
-export function createPermissionHandlers(deps: PermissionHandlerDeps): { request: PermissionRequestHandler; check: PermissionCheckHandler } {
+export function createPermissionHandlers(deps: PermissionHandlerDeps): {
+  request: PermissionRequestHandler;
+  check: PermissionCheckHandler;
+} {
   const otherRequest = deps.otherPermissions?.request;
   const otherCheck = deps.otherPermissions?.check;
 
@@ -47,7 +52,8 @@ export function createPermissionHandlers(deps: PermissionHandlerDeps): { request
   };
 
   const check: PermissionCheckHandler = (webContents, permission, requestingOrigin, details) => {
-    if (permission !== 'media') return otherCheck ? otherCheck(webContents, permission, requestingOrigin, details) : false;
+    if (permission !== 'media')
+      return otherCheck ? otherCheck(webContents, permission, requestingOrigin, details) : false;
     if (details.mediaType !== 'audio') return false;
     if (!deps.isAllowedOrigin(details.securityOrigin)) return false;
     return deps.current().permission === 'granted';

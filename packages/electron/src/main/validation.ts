@@ -55,7 +55,13 @@ export function checkBridgeRequest(payload: unknown): CheckedRequest {
   if (typeof usageDescription !== 'string') return refuse('usageDescription', 'a string');
   if (isBlankUsageDescription(usageDescription)) {
     const missing = new MissingUsageDescriptionError();
-    return { ok: false, code: missing.code, message: missing.message, field: 'usageDescription', expected: 'a non-blank string' };
+    return {
+      ok: false,
+      code: missing.code,
+      message: missing.message,
+      field: 'usageDescription',
+      expected: 'a non-blank string',
+    };
   }
   if (usageDescription.length > MAX_USAGE_DESCRIPTION_LENGTH) {
     return refuse('usageDescription', `at most ${MAX_USAGE_DESCRIPTION_LENGTH} characters`);

@@ -50,7 +50,11 @@ export function createMicrophoneBridge(ipcRenderer: BridgeIpcRenderer): Micropho
     } catch (error) {
       // Typically "No handler registered": the main process never installed the broker.
       const message = error instanceof Error ? error.message : String(error);
-      return { ok: false, code: ErrorCode.PromptUnavailable, message: `the micgate broker did not answer (${message})` };
+      return {
+        ok: false,
+        code: ErrorCode.PromptUnavailable,
+        message: `the micgate broker did not answer (${message})`,
+      };
     }
     return checkedResult(result);
   }

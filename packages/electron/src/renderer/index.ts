@@ -9,7 +9,12 @@ import {
   type RecordPermissionAdapter,
   singleFlight,
 } from '@micgate/core';
-import { type BrowserCaptureOptions, type CaptureState, createBrowserCapture, createDeviceLister } from '@micgate/browser';
+import {
+  type BrowserCaptureOptions,
+  type CaptureState,
+  createBrowserCapture,
+  createDeviceLister,
+} from '@micgate/browser';
 import { Observable, Subject, takeUntil } from 'rxjs';
 import type { BridgeResult, MicrophoneBridge, PermissionState } from '../shared/protocol.js';
 
@@ -101,7 +106,8 @@ export function createElectronAdapter(options: ElectronAdapterOptions = {}): Ele
     },
     status: async () => unwrap(await bridge.status()),
     prompt(request: PromptRequest) {
-      if (request === null || typeof request !== 'object') return Promise.reject(new InvalidArgumentError('request', request, 'an object'));
+      if (request === null || typeof request !== 'object')
+        return Promise.reject(new InvalidArgumentError('request', request, 'an object'));
       if (closed) return Promise.resolve('undetermined');
       return new Promise<RecordPermission>((resolve, reject) => {
         const settle = (permission: RecordPermission) => {

@@ -17,7 +17,14 @@ import { createMicrophoneBroker, type MicrophoneBroker } from '../../src/main/br
 import { memoryDecisionStore } from '../../src/main/decision-store.js';
 import { exposeMicrophoneBridge, type MicrophoneBridge } from '../../src/preload/index.js';
 import { createElectronAdapter, type ElectronAdapter } from '../../src/renderer/index.js';
-import { FakeContextBridge, FakeDialog, FakeFrame, FakeIpcMain, FakeIpcRenderer, FakeSession } from '../electron-fakes.js';
+import {
+  FakeContextBridge,
+  FakeDialog,
+  FakeFrame,
+  FakeIpcMain,
+  FakeIpcRenderer,
+  FakeSession,
+} from '../electron-fakes.js';
 import { clickPage, setMicrophonePermission } from './chromium.js';
 
 export const MAIN_USAGE_DESCRIPTION = 'micgate electron rig: the main process default purpose string.';
@@ -53,7 +60,9 @@ export interface ElectronRig {
   dispose(): Promise<void>;
 }
 
-export async function createElectronRig(options: { initial?: RecordPermission; allowedOrigins?: string[] } = {}): Promise<ElectronRig> {
+export async function createElectronRig(
+  options: { initial?: RecordPermission; allowedOrigins?: string[] } = {},
+): Promise<ElectronRig> {
   // Plain Chromium keeps its default autoplay policy (no AudioContext before a user gesture;
   // Electron's windows default to starting audio without one): the page gets one real click.
   if (!navigator.userActivation.hasBeenActive) await clickPage();

@@ -1,4 +1,12 @@
-import { createAudioSession, type DeviceFrame, DeviceLostError, InvalidArgumentError, MicgateError, measureLevel, PromptUnavailableError } from '@micgate/core';
+import {
+  createAudioSession,
+  type DeviceFrame,
+  DeviceLostError,
+  InvalidArgumentError,
+  MicgateError,
+  measureLevel,
+  PromptUnavailableError,
+} from '@micgate/core';
 import { firstValueFrom, type Observable, take, toArray } from 'rxjs';
 import { afterEach, describe, expect, test } from 'vitest';
 import { createElectronAdapter } from '../../src/renderer/index.js';
@@ -28,7 +36,9 @@ describe('the renderer adapter in Chromium', () => {
     expect(await adapter.status()).toBe('granted');
     const frames = await signalFrames(adapter.capture(FORMAT), 40);
     const samples = new Float32Array(frames.flatMap((frame) => [...frame.samples]));
-    expect(Math.abs(measureFrequency(samples, 48_000) - FAKE_MICROPHONE.frequency)).toBeLessThan(FAKE_MICROPHONE.frequency * 0.01);
+    expect(Math.abs(measureFrequency(samples, 48_000) - FAKE_MICROPHONE.frequency)).toBeLessThan(
+      FAKE_MICROPHONE.frequency * 0.01,
+    );
     expect(measureLevel(samples).rms).toBeGreaterThan(FAKE_MICROPHONE.rms * 0.9);
     expect(measureLevel(samples).rms).toBeLessThan(FAKE_MICROPHONE.rms * 1.1);
     expect(rig.mediaRequests).toEqual([{ mediaTypes: ['audio'], allowed: true }]);
@@ -61,7 +71,9 @@ describe('the renderer adapter in Chromium', () => {
 
   test('a page that is not the app’s origin gets neither the bridge nor the microphone', async () => {
     rig = await createElectronRig({ initial: 'granted', allowedOrigins: ['app://bundle'] });
-    expect(await rig.app.adapter.status().catch((thrown: unknown) => thrown)).toMatchObject({ code: 'ERR_MICGATE_FORBIDDEN_ORIGIN' });
+    expect(await rig.app.adapter.status().catch((thrown: unknown) => thrown)).toMatchObject({
+      code: 'ERR_MICGATE_FORBIDDEN_ORIGIN',
+    });
     const refused = await rig.app.getUserMedia({ audio: true }).catch((thrown: unknown) => thrown);
     expect(refused).toMatchObject({ name: 'NotAllowedError' });
     expect(rig.mediaRequests).toEqual([{ mediaTypes: ['audio'], allowed: false }]);
@@ -122,7 +134,9 @@ describe('the renderer adapter in Chromium', () => {
     rig = await createElectronRig({ initial: 'granted' });
     let frames = 0;
     let failed: unknown;
-    const subscription = rig.app.adapter.capture(FORMAT).subscribe({ next: () => frames++, error: (error: unknown) => (failed = error) });
+    const subscription = rig.app.adapter
+      .capture(FORMAT)
+      .subscribe({ next: () => frames++, error: (error: unknown) => (failed = error) });
     await waitFor(() => frames >= 3, 5_000, 'frames to flow');
     await setMicrophonePermission('denied');
     await waitFor(() => failed !== undefined, 3_000, 'capture to fail');
@@ -135,7 +149,9 @@ describe('the renderer adapter in Chromium', () => {
     rig = await createElectronRig({ initial: 'granted' });
     let frames = 0;
     let failed: unknown;
-    const subscription = rig.app.adapter.capture(FORMAT).subscribe({ next: () => frames++, error: (error: unknown) => (failed = error) });
+    const subscription = rig.app.adapter
+      .capture(FORMAT)
+      .subscribe({ next: () => frames++, error: (error: unknown) => (failed = error) });
     await waitFor(() => frames >= 3, 5_000, 'frames to flow');
     await rig.app.broker.setDecision('denied');
     await setMicrophonePermission('denied');
@@ -150,7 +166,9 @@ describe('the renderer adapter in Chromium', () => {
 
   test('a refusal from the main process arrives as the same class: InvalidArgumentError with its field', async () => {
     rig = await createElectronRig();
-    const error = await rig.app.adapter.prompt({ usageDescription: 'x'.repeat(5_000) }).catch((thrown: unknown) => thrown);
+    const error = await rig.app.adapter
+      .prompt({ usageDescription: 'x'.repeat(5_000) })
+      .catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(InvalidArgumentError);
     expect(error).toMatchObject({ code: 'ERR_MICGATE_INVALID_ARGUMENT', field: 'usageDescription' });
     expect(rig.dialog.shown).toHaveLength(0);
@@ -161,7 +179,10 @@ describe('the renderer adapter in Chromium', () => {
     const { adapter, broker } = rig.app;
     let changesEnded = false;
     adapter.changes().subscribe({ complete: () => (changesEnded = true) });
-    const both = [adapter.prompt({ usageDescription: 'Records the close test.' }), adapter.prompt({ usageDescription: 'A second caller.' })];
+    const both = [
+      adapter.prompt({ usageDescription: 'Records the close test.' }),
+      adapter.prompt({ usageDescription: 'A second caller.' }),
+    ];
     await waitFor(() => rig!.dialog.openCount === 1, 2_000, 'the dialog to open');
     adapter.close();
     expect(await Promise.all(both)).toEqual(['undetermined', 'undetermined']);

@@ -26,7 +26,9 @@ app.whenReady().then(() => {
   protocol.handle('app', async (request) => {
     const name = new URL(request.url).pathname.replace(/^\//, '') || 'index.html';
     const body = await readFile(join(here, name));
-    return new Response(body, { headers: { 'content-type': name.endsWith('.html') ? 'text/html' : 'text/javascript' } });
+    return new Response(body, {
+      headers: { 'content-type': name.endsWith('.html') ? 'text/html' : 'text/javascript' },
+    });
   });
   const scriptedDialog = {
     showMessageBox: async (...args) => {

@@ -32,7 +32,8 @@ afterEach(() => {
 });
 
 const usageDescription = 'Tests which adapter micgate picks.';
-const firstPermission = (session: { recordPermission$: import('rxjs').Observable<RecordPermission> }) => firstValueFrom(session.recordPermission$);
+const firstPermission = (session: { recordPermission$: import('rxjs').Observable<RecordPermission> }) =>
+  firstValueFrom(session.recordPermission$);
 
 test('without the Electron bridge: the browser adapter, reading Chromium’s permission', async () => {
   await setMicrophonePermission('denied');
@@ -62,7 +63,11 @@ test('with the bridge (an Electron renderer): the Electron adapter, whose permis
   await setMicrophonePermission('granted');
   const recording = createAudioSession({ usageDescription });
   const frames = await firstValueFrom(
-    recording.record({ sampleRate: 48_000, channels: 1, framesPerBuffer: 480 }).pipe(filter((frame) => !frame.gated), take(100), toArray()),
+    recording.record({ sampleRate: 48_000, channels: 1, framesPerBuffer: 480 }).pipe(
+      filter((frame) => !frame.gated),
+      take(100),
+      toArray(),
+    ),
   );
   recording.close();
   const tone = measureTone(concat(frames.slice(30).map((frame) => frame.samples)), 48_000);

@@ -6,7 +6,11 @@ const dist = (entry: string) => fileURLToPath(new URL(`../../dist/${entry}`, imp
 
 /** Run an ES module in a fresh Node (the built package, as users get it); its last stdout line is JSON. */
 function runModule(source: string, env: NodeJS.ProcessEnv = process.env): unknown {
-  const child = spawnSync(process.execPath, ['--input-type=module', '-e', source], { encoding: 'utf8', env, timeout: 30_000 });
+  const child = spawnSync(process.execPath, ['--input-type=module', '-e', source], {
+    encoding: 'utf8',
+    env,
+    timeout: 30_000,
+  });
   if (child.status !== 0) throw new Error(`exit ${child.status}: ${child.stderr}`);
   return JSON.parse(child.stdout.trim().split('\n').at(-1)!);
 }
@@ -49,11 +53,20 @@ test('importing the browser build touches neither window, document nor navigator
 
 test('every condition exports the same names, core’s included', () => {
   const names = (entry: string) =>
-    runModule(`const m = await import(${JSON.stringify(dist(entry))}); console.log(JSON.stringify(Object.keys(m).sort()));`) as string[];
+    runModule(
+      `const m = await import(${JSON.stringify(dist(entry))}); console.log(JSON.stringify(Object.keys(m).sort()));`,
+    ) as string[];
   const node = names('node.js');
   expect(names('browser.js')).toEqual(node);
   expect(names('index.js')).toEqual(node);
-  for (const name of ['createAudioSession', 'measureLevel', 'PromptUnavailableError', 'InvalidArgumentError', 'encodeWav']) expect(node).toContain(name);
+  for (const name of [
+    'createAudioSession',
+    'measureLevel',
+    'PromptUnavailableError',
+    'InvalidArgumentError',
+    'encodeWav',
+  ])
+    expect(node).toContain(name);
 });
 
 test('the default condition (an unknown runtime) asks for an adapter, naming the option', () => {

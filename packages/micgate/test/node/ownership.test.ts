@@ -36,6 +36,8 @@ test('an adapter the app passed stays open: the app owns it (and it wins over th
 
 test('a session core refuses closes the adapter micgate made for it', () => {
   const made = countingAdapter();
-  expect(() => createSessionWith({ usageDescription: 'x', appName: 42 as unknown as string }, () => made.adapter)).toThrow(/appName/);
+  expect(() =>
+    createSessionWith({ usageDescription: 'x', appName: 42 as unknown as string }, () => made.adapter),
+  ).toThrow(/appName/);
   expect(made.closes()).toBe(1);
 });

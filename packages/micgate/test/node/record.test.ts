@@ -30,7 +30,11 @@ test('on Node, `micgate` records the rig’s tone through the Node adapter', asy
   expect(session.adapter.name).toBe('node');
   // Granted before the session: the device's audio follows (at most a few gated frames while the status is read).
   const frames = await firstValueFrom(
-    session.record({ sampleRate: 48_000, channels: 1, framesPerBuffer: 480 }).pipe(filter((frame) => !frame.gated), take(150), toArray()),
+    session.record({ sampleRate: 48_000, channels: 1, framesPerBuffer: 480 }).pipe(
+      filter((frame) => !frame.gated),
+      take(150),
+      toArray(),
+    ),
   );
   session.close();
   // The first 0.5 s may hold the device's start-up; the tone is measured on the last second.

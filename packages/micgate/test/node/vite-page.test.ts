@@ -2,7 +2,13 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromiumLaunchOptions, FAKE_MICROPHONE, fakeMicrophoneWavPath, setMicrophonePermission, writeFakeMicrophoneWav } from '@micgate/chromium-rig';
+import {
+  chromiumLaunchOptions,
+  FAKE_MICROPHONE,
+  fakeMicrophoneWavPath,
+  setMicrophonePermission,
+  writeFakeMicrophoneWav,
+} from '@micgate/chromium-rig';
 import { measureTone } from '@micgate/conformance';
 import { type Browser, chromium } from 'playwright';
 import { build, type PreviewServer, preview } from 'vite';

@@ -17,7 +17,11 @@ document.getElementById('record')!.addEventListener('click', () => {
 async function recordOneSecond(): Promise<{ adapter: string; samples: number[] }> {
   const session = createAudioSession({ usageDescription: 'Records one second for the test.' });
   const frames = await firstValueFrom(
-    session.record({ sampleRate: 48_000, channels: 1, framesPerBuffer: 480 }).pipe(filter((frame) => !frame.gated), take(100), toArray()),
+    session.record({ sampleRate: 48_000, channels: 1, framesPerBuffer: 480 }).pipe(
+      filter((frame) => !frame.gated),
+      take(100),
+      toArray(),
+    ),
   );
   session.close();
   return { adapter: session.adapter.name, samples: frames.flatMap((frame) => Array.from(frame.samples)) };

@@ -27,7 +27,9 @@ export async function listInputDevices(): Promise<AudioInputDevice[]> {
 
 /** PortAudio's input devices, asked on the addon's PortAudio thread; a hung sound server becomes DeviceBusyError after `timeoutSeconds`. */
 export function listNative(refresh: boolean, timeoutSeconds: number): Promise<NativeDevice[]> {
-  return withTimeout(loadBinding().listDevices(refresh), timeoutSeconds, () => serverTimeoutError('list its devices', timeoutSeconds));
+  return withTimeout(loadBinding().listDevices(refresh), timeoutSeconds, () =>
+    serverTimeoutError('list its devices', timeoutSeconds),
+  );
 }
 
 /** A device selector: PortAudio index, id (`ALSA:pulse`), exact name, or a unique part of a name. */
@@ -54,7 +56,9 @@ export async function findDevice(selector: DeviceSelector | undefined, timeoutSe
   }
   const names = again.map((device) => `"${device.name}"`).join(', ');
   throw new DeviceNotFoundError(
-    selector === undefined ? `there is no default input device (inputs: ${names})` : `no input device matches ${JSON.stringify(selector)} (inputs: ${names})`,
+    selector === undefined
+      ? `there is no default input device (inputs: ${names})`
+      : `no input device matches ${JSON.stringify(selector)} (inputs: ${names})`,
   );
 }
 

@@ -17,9 +17,15 @@ const ECONNREFUSED = 111;
 const EAGAIN = 11;
 
 /** Turn a PortAudio failure at open/start into the core's typed errors. */
-export function mapOpenError(error: unknown, deviceName: string, value: { channels: number; sampleRate: number }): MicgateError {
+export function mapOpenError(
+  error: unknown,
+  deviceName: string,
+  value: { channels: number; sampleRate: number },
+): MicgateError {
   if (!isPortAudioError(error)) {
-    return new DeviceBusyError(`the input device "${deviceName}" could not be started: ${String(error)}`, { cause: error });
+    return new DeviceBusyError(`the input device "${deviceName}" could not be started: ${String(error)}`, {
+      cause: error,
+    });
   }
   const options = { cause: error };
   switch (error.paErrorCode) {
@@ -34,11 +40,17 @@ export function mapOpenError(error: unknown, deviceName: string, value: { channe
     case paUnanticipatedHostError: {
       const errno = Math.abs(error.hostErrorCode);
       if (errno === EBUSY || errno === EAGAIN) {
-        return new DeviceBusyError(`the input device "${deviceName}" is in use by another program (${error.hostErrorText})`, options);
+        return new DeviceBusyError(
+          `the input device "${deviceName}" is in use by another program (${error.hostErrorText})`,
+          options,
+        );
       }
       // EIO: the pulse plugin could not create its stream (no such source).
       if (errno === ENOENT || errno === EIO || errno === ENODEV || errno === ECONNREFUSED) {
-        return new DeviceNotFoundError(`the input device "${deviceName}" is not available (${error.hostErrorText})`, options);
+        return new DeviceNotFoundError(
+          `the input device "${deviceName}" is not available (${error.hostErrorText})`,
+          options,
+        );
       }
       return new DeviceBusyError(`the input device "${deviceName}" could not be started: ${error.message}`, options);
     }

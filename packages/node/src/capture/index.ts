@@ -6,4 +6,12 @@
 // The addon loads on first use, so importing this module never needs it built.
 export type { NativeDevice } from './binding.js';
 export { type DeviceSelector, listInputDevices } from './devices.js';
-export { type CaptureLoss, type CaptureOptions, type CaptureStats, captureStats, checkCaptureOptions, openCapture, portAudioVersion } from './open-capture.js';
+export {
+  type CaptureLoss,
+  type CaptureOptions,
+  type CaptureStats,
+  captureStats,
+  checkCaptureOptions,
+  openCapture,
+  portAudioVersion,
+} from './open-capture.js';

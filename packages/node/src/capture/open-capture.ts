@@ -1,4 +1,11 @@
-import { type AudioFormat, type DeviceFrame, DeviceLostError, InvalidArgumentError, MicgateError, resolveFormat } from '@micgate/core';
+import {
+  type AudioFormat,
+  type DeviceFrame,
+  DeviceLostError,
+  InvalidArgumentError,
+  MicgateError,
+  resolveFormat,
+} from '@micgate/core';
 import { Observable } from 'rxjs';
 import { loadBinding, type NativeCaptureStream } from './binding.js';
 import { assertDeviceSelector, type DeviceSelector, findDevice } from './devices.js';
@@ -41,7 +48,14 @@ export interface CaptureStats extends CaptureLoss {
 /** Refuse bad capture options, naming the field, before anything is opened. */
 export function checkCaptureOptions(options: CaptureOptions): CaptureOptions {
   if (options === null || typeof options !== 'object') throw new InvalidArgumentError('options', options, 'an object');
-  const { device: selector, latency, bufferSeconds = 1, onOverflow, timeoutSeconds = DEFAULT_TIMEOUT_SECONDS, onError } = options;
+  const {
+    device: selector,
+    latency,
+    bufferSeconds = 1,
+    onOverflow,
+    timeoutSeconds = DEFAULT_TIMEOUT_SECONDS,
+    onError,
+  } = options;
   assertDeviceSelector(selector);
   if (latency !== undefined && !(typeof latency === 'number' && latency > 0 && latency <= 2)) {
     throw new InvalidArgumentError('latency', latency, 'seconds, above 0 and at most 2');
@@ -109,7 +123,9 @@ export function openCapture(format: AudioFormat, options: CaptureOptions = {}): 
       closedTotals.framesLost += framesLost;
       closedTotals.inputOverflows += inputOverflows;
       live.delete(stream);
-      withTimeout(stream.close(), timeoutSeconds, () => serverTimeoutError('close the input device', timeoutSeconds)).catch(report);
+      withTimeout(stream.close(), timeoutSeconds, () =>
+        serverTimeoutError('close the input device', timeoutSeconds),
+      ).catch(report);
     };
     const fail = (error: unknown) => {
       if (closed) return;
@@ -128,7 +144,14 @@ export function openCapture(format: AudioFormat, options: CaptureOptions = {}): 
       const ringFrames = Math.max(4 * framesPerBuffer, Math.ceil(bufferSeconds * sampleRate));
       let reportedLoss = 0;
       const opened = new binding.CaptureStream(
-        { device: device.index, channels, sampleRate, framesPerBuffer, latency: latency ?? device.defaultLowInputLatency, ringFrames },
+        {
+          device: device.index,
+          channels,
+          sampleRate,
+          framesPerBuffer,
+          latency: latency ?? device.defaultLowInputLatency,
+          ringFrames,
+        },
         (samples, time, framesLost) => {
           if (framesLost > reportedLoss && onOverflow) {
             reportedLoss = framesLost;
@@ -141,12 +164,15 @@ export function openCapture(format: AudioFormat, options: CaptureOptions = {}): 
           }
           subscriber.next({ samples, frames: framesPerBuffer, sampleRate, channels, time });
         },
-        (_reason, message) => fail(new DeviceLostError(`the input device "${device.name}" went away during capture (${message})`)),
+        (_reason, message) =>
+          fail(new DeviceLostError(`the input device "${device.name}" went away during capture (${message})`)),
       );
       stream = opened;
       live.add(opened);
       closedTotals.opened += 1;
-      await withTimeout(opened.start(), timeoutSeconds, () => serverTimeoutError(`open "${device.name}"`, timeoutSeconds));
+      await withTimeout(opened.start(), timeoutSeconds, () =>
+        serverTimeoutError(`open "${device.name}"`, timeoutSeconds),
+      );
       if (closed) return;
       // A sound server that stops answering (SIGSTOP, a hang) sends no error: notice that PortAudio's
       // callbacks stopped. (Their count, not the frames JS received: a blocked JS thread is no stall.)
@@ -171,7 +197,9 @@ export function openCapture(format: AudioFormat, options: CaptureOptions = {}): 
       watchdog = setInterval(check, Math.min(500, timeoutSeconds * 250));
       watchdog.unref();
     };
-    open().catch((error: unknown) => fail(error instanceof MicgateError ? error : mapOpenError(error, deviceName, { channels, sampleRate })));
+    open().catch((error: unknown) =>
+      fail(error instanceof MicgateError ? error : mapOpenError(error, deviceName, { channels, sampleRate })),
+    );
     return release;
   });
 }

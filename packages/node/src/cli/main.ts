@@ -1,4 +1,8 @@
 #!/usr/bin/env node
 import { runMicgate } from './run.js';
 
-process.exitCode = await runMicgate(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env });
+process.exitCode = await runMicgate(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+});

@@ -31,7 +31,8 @@ const safe = (text: string) => shown(text, 2000);
 export async function runMicgate(argv: readonly string[], io: CliIo): Promise<number> {
   const store = createPermissionStore({
     configDir: defaultConfigDir(io.env),
-    onError: (error) => io.stderr.write(`micgate: warning: ${safe(error instanceof Error ? error.message : String(error))}\n`),
+    onError: (error) =>
+      io.stderr.write(`micgate: warning: ${safe(error instanceof Error ? error.message : String(error))}\n`),
   });
   try {
     if (argv.includes('--help') || argv.includes('-h') || argv[0] === 'help') {
@@ -49,7 +50,8 @@ export async function runMicgate(argv: readonly string[], io: CliIo): Promise<nu
       return EXIT_USAGE;
     }
     const message = error instanceof Error ? error.message : String(error);
-    const code = error instanceof MicgateError ? error.code : ((error as NodeJS.ErrnoException | undefined)?.code ?? '');
+    const code =
+      error instanceof MicgateError ? error.code : ((error as NodeJS.ErrnoException | undefined)?.code ?? '');
     io.stderr.write(`micgate: ${safe(message)}${code ? ` [${safe(String(code))}]` : ''}\n`);
     return EXIT_FAILURE;
   }
@@ -97,7 +99,11 @@ async function runCommand(argv: readonly string[], store: PermissionStore, io: C
       const appId = takeAppId(rest, 'reset', ' (or --all)');
       expectNoMore(rest, 'reset');
       const had = await store.reset(appId);
-      io.stdout.write(had ? `Forgot ${appId}'s decision; it will ask again.\n` : `${appId} had no decision; it will ask when it needs the microphone.\n`);
+      io.stdout.write(
+        had
+          ? `Forgot ${appId}'s decision; it will ask again.\n`
+          : `${appId} had no decision; it will ask when it needs the microphone.\n`,
+      );
       return EXIT_OK;
     }
     default:
@@ -114,7 +120,8 @@ function takeFlag(args: string[], flag: string): boolean {
 
 function takeAppId(args: string[], command: string, alternative = ''): string {
   const appId = args.shift();
-  if (appId === undefined) throw new UsageError(`${command} needs an app id${alternative}, e.g. \`micgate ${command} micgate-record\``);
+  if (appId === undefined)
+    throw new UsageError(`${command} needs an app id${alternative}, e.g. \`micgate ${command} micgate-record\``);
   if (appId.startsWith('-')) throw new UsageError(`unknown option ${JSON.stringify(appId)} for ${command}`);
   if (!isAppId(appId)) {
     throw new UsageError(`${JSON.stringify(appId)} is not an app id (1–200 letters, digits or . _ - @ / +)`);
@@ -125,14 +132,20 @@ function takeAppId(args: string[], command: string, alternative = ''): string {
 function expectNoMore(args: string[], command: string): void {
   const [extra] = args;
   if (extra === undefined) return;
-  throw new UsageError(extra.startsWith('-') ? `unknown option ${JSON.stringify(extra)} for ${command}` : `unexpected argument ${JSON.stringify(extra)} after ${command}`);
+  throw new UsageError(
+    extra.startsWith('-')
+      ? `unknown option ${JSON.stringify(extra)} for ${command}`
+      : `unexpected argument ${JSON.stringify(extra)} after ${command}`,
+  );
 }
 
 function formatList(apps: PermissionSnapshot, path: string): string {
   const rows = Object.entries(apps).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   if (rows.length === 0) return `No app has a remembered decision (${path}).\n`;
   const width = Math.max(3, ...rows.map(([appId]) => appId.length));
-  const lines = rows.map(([appId, entry]) => `${safe(appId).padEnd(width)}  ${entry.decision.padEnd(8)}  ${localTime(entry.time)}`);
+  const lines = rows.map(
+    ([appId, entry]) => `${safe(appId).padEnd(width)}  ${entry.decision.padEnd(8)}  ${localTime(entry.time)}`,
+  );
   return `${'APP'.padEnd(width)}  ${'DECISION'}  SINCE\n${lines.join('\n')}\n`;
 }
 

@@ -6,7 +6,10 @@ import { fileURLToPath } from 'node:url';
 export function packageVersion(): string {
   for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
     try {
-      const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
+      const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+        name?: string;
+        version?: string;
+      };
       if (manifest.name === '@micgate/node' && typeof manifest.version === 'string') return manifest.version;
     } catch {
       // not here: look higher

@@ -5,7 +5,10 @@ import { shown } from './shown.js';
 export class StoreDamagedError extends MicgateError {
   readonly path: string;
   constructor(path: string, reason: string) {
-    super('ERR_MICGATE_STORE_DAMAGED', `ignoring a damaged permission store file ${shown(path, 200)}: ${reason}; that app counts as undetermined`);
+    super(
+      'ERR_MICGATE_STORE_DAMAGED',
+      `ignoring a damaged permission store file ${shown(path, 200)}: ${reason}; that app counts as undetermined`,
+    );
     this.path = path;
   }
 }
@@ -17,7 +20,10 @@ export class StoreDamagedError extends MicgateError {
 export class StoreInsecureError extends MicgateError {
   readonly path: string;
   constructor(path: string, reason: string) {
-    super('ERR_MICGATE_STORE_INSECURE', `not trusting the permission store ${shown(path, 200)}: ${reason}; its decisions count as undetermined`);
+    super(
+      'ERR_MICGATE_STORE_INSECURE',
+      `not trusting the permission store ${shown(path, 200)}: ${reason}; its decisions count as undetermined`,
+    );
     this.path = path;
   }
 }

@@ -35,7 +35,11 @@ const READING_MS = 100;
  * word-wrapped to fit `columns` (a terminal's width) when given.
  */
 export function promptText({ appName, usageDescription }: PromptQuestion, columns?: number): string {
-  return wrap(`“${printable(appName)}” would like to use the microphone. ${printable(usageDescription)}`, columns, PROMPT_QUESTION);
+  return wrap(
+    `“${printable(appName)}” would like to use the microphone. ${printable(usageDescription)}`,
+    columns,
+    PROMPT_QUESTION,
+  );
 }
 
 /** Whether the default streams (or the given ones) can hold a conversation with a person. */
@@ -50,7 +54,10 @@ export function canPromptOn(input: NodeJS.ReadableStream, output: NodeJS.Writabl
  * was typed before the question appeared, or within 100 ms of it, is discarded. Without a
  * terminal it rejects with `PromptUnavailableError` instead of guessing.
  */
-export function askInTerminal(question: PromptQuestion, options: TerminalPromptOptions = {}): Promise<RecordPermission> {
+export function askInTerminal(
+  question: PromptQuestion,
+  options: TerminalPromptOptions = {},
+): Promise<RecordPermission> {
   const input = options.input ?? process.stdin;
   const output = options.output ?? process.stderr;
   const interactive = options.interactive ?? canPromptOn(input, output);

@@ -58,7 +58,8 @@ export async function openStoreFile(path: string): Promise<FileHandle | undefine
     const info = await handle.stat();
     const me = euid();
     if (!info.isFile()) throw new StoreInsecureError(path, 'it is not a regular file');
-    if (me !== undefined && info.uid !== me) throw new StoreInsecureError(path, `it is owned by uid ${info.uid}, not by you (uid ${me})`);
+    if (me !== undefined && info.uid !== me)
+      throw new StoreInsecureError(path, `it is owned by uid ${info.uid}, not by you (uid ${me})`);
     if (me !== undefined && (info.mode & 0o022) !== 0) throw new StoreInsecureError(path, 'it is writable by others');
     return handle;
   } catch (error) {

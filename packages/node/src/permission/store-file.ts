@@ -52,9 +52,12 @@ function isStoreTime(value: unknown): value is string {
 function checkEntry(value: unknown): { entry: PermissionEntry } | { reason: string } {
   if (!isRecord(value)) return { reason: 'it is not an object' };
   if (value.decision !== 'granted' && value.decision !== 'denied') {
-    return { reason: `its decision ${shown(JSON.stringify(value.decision) ?? 'is missing', 40)} is not "granted" or "denied"` };
+    return {
+      reason: `its decision ${shown(JSON.stringify(value.decision) ?? 'is missing', 40)} is not "granted" or "denied"`,
+    };
   }
-  if (!isStoreTime(value.time)) return { reason: `its time ${shown(JSON.stringify(value.time) ?? 'is missing', 60)} is not an ISO 8601 UTC time` };
+  if (!isStoreTime(value.time))
+    return { reason: `its time ${shown(JSON.stringify(value.time) ?? 'is missing', 60)} is not an ISO 8601 UTC time` };
   return { entry: { decision: value.decision, time: value.time } };
 }
 
@@ -64,9 +67,18 @@ export async function readDecisionFile(path: string, fileName: string): Promise<
   if (data === undefined) return undefined;
   if (!isRecord(data)) throw new StoreDamagedError(path, 'it is not a JSON object');
   const newer = isNewerVersion(data.version) ? new StoreVersionError(path, data.version) : undefined;
-  if (data.version !== FORMAT_VERSION && !newer) throw new StoreDamagedError(path, `its version ${shown(JSON.stringify(data.version) ?? 'is missing', 20)} is not ${FORMAT_VERSION}`);
-  if (!isAppId(data.appId)) throw new StoreDamagedError(path, `its app id ${shown(JSON.stringify(data.appId) ?? 'is missing', 60)} is not an app id`);
-  if (decisionFileName(data.appId) !== fileName) throw new StoreDamagedError(path, `it names app ${shown(data.appId, 60)}, which belongs in another file`);
+  if (data.version !== FORMAT_VERSION && !newer)
+    throw new StoreDamagedError(
+      path,
+      `its version ${shown(JSON.stringify(data.version) ?? 'is missing', 20)} is not ${FORMAT_VERSION}`,
+    );
+  if (!isAppId(data.appId))
+    throw new StoreDamagedError(
+      path,
+      `its app id ${shown(JSON.stringify(data.appId) ?? 'is missing', 60)} is not an app id`,
+    );
+  if (decisionFileName(data.appId) !== fileName)
+    throw new StoreDamagedError(path, `it names app ${shown(data.appId, 60)}, which belongs in another file`);
   const checked = checkEntry(data);
   if ('reason' in checked) {
     if (newer) return { appId: data.appId, entry: undefined, newer };
@@ -97,10 +109,20 @@ export async function readLegacyFile(path: string): Promise<LegacyContents | und
   if (data === undefined) return undefined;
   // No prototype: an app id such as "__proto__" must stay a plain key.
   const apps: Record<string, PermissionEntry> = Object.create(null);
-  if (!isRecord(data) || !isRecord(data.apps)) return { apps, problems: [new StoreDamagedError(path, 'it has no "apps" object')], newer: undefined };
+  if (!isRecord(data) || !isRecord(data.apps))
+    return { apps, problems: [new StoreDamagedError(path, 'it has no "apps" object')], newer: undefined };
   const newer = isNewerVersion(data.version) ? new StoreVersionError(path, data.version) : undefined;
   if (data.version !== FORMAT_VERSION && !newer) {
-    return { apps, problems: [new StoreDamagedError(path, `its version ${shown(JSON.stringify(data.version) ?? 'is missing', 20)} is not ${FORMAT_VERSION}`)], newer };
+    return {
+      apps,
+      problems: [
+        new StoreDamagedError(
+          path,
+          `its version ${shown(JSON.stringify(data.version) ?? 'is missing', 20)} is not ${FORMAT_VERSION}`,
+        ),
+      ],
+      newer,
+    };
   }
   const bad: string[] = [];
   for (const [appId, value] of Object.entries(data.apps)) {
@@ -112,7 +134,12 @@ export async function readLegacyFile(path: string): Promise<LegacyContents | und
   const problems =
     bad.length === 0 || newer
       ? []
-      : [new StoreDamagedError(path, `${bad.length} ${bad.length === 1 ? 'entry is not a valid decision' : 'entries are not valid decisions'}: ${bad.slice(0, 3).join(', ')}${bad.length > 3 ? ', …' : ''}`)];
+      : [
+          new StoreDamagedError(
+            path,
+            `${bad.length} ${bad.length === 1 ? 'entry is not a valid decision' : 'entries are not valid decisions'}: ${bad.slice(0, 3).join(', ')}${bad.length > 3 ? ', …' : ''}`,
+          ),
+        ];
   return { apps, problems, newer };
 }
 
@@ -121,7 +148,8 @@ async function readJson(path: string): Promise<unknown> {
   if (!handle) return undefined;
   let text: string;
   try {
-    if ((await handle.stat()).size > MAX_FILE_BYTES) throw new StoreDamagedError(path, `it is larger than ${MAX_FILE_BYTES} bytes`);
+    if ((await handle.stat()).size > MAX_FILE_BYTES)
+      throw new StoreDamagedError(path, `it is larger than ${MAX_FILE_BYTES} bytes`);
     text = await handle.readFile('utf8');
   } finally {
     await handle.close();

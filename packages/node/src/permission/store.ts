@@ -94,7 +94,8 @@ export function createPermissionStore(options: PermissionStoreOptions = {}): Per
   if (givenOnError !== undefined && typeof givenOnError !== 'function') {
     throw new InvalidArgumentError('onError', givenOnError, 'a function');
   }
-  const messageOf = (error: unknown) => `micgate: ${error instanceof Error ? error.message : shown(String(error), 200)}`;
+  const messageOf = (error: unknown) =>
+    `micgate: ${error instanceof Error ? error.message : shown(String(error), 200)}`;
   const onError = givenOnError ?? ((error: unknown) => (logger ?? console).warn(messageOf(error)));
   const dir = configDir;
 
@@ -104,7 +105,8 @@ export function createPermissionStore(options: PermissionStoreOptions = {}): Per
   function report(problems: unknown[], whole: boolean): void {
     const now = new Set<string>();
     for (const problem of problems) {
-      const key = problem instanceof Error ? `${(problem as { code?: string }).code}:${problem.message}` : String(problem);
+      const key =
+        problem instanceof Error ? `${(problem as { code?: string }).code}:${problem.message}` : String(problem);
       now.add(key);
       if (!reported.has(key)) safely(problem);
     }
@@ -211,7 +213,10 @@ export function createPermissionStore(options: PermissionStoreOptions = {}): Per
       throw error;
     }
     if (!contents || contents.newer) return;
-    const claim = join(dir, `.${STORE_FILE_NAME}.${process.pid}.${Math.random().toString(16).slice(2, 14) || '0'}.migrating`);
+    const claim = join(
+      dir,
+      `.${STORE_FILE_NAME}.${process.pid}.${Math.random().toString(16).slice(2, 14) || '0'}.migrating`,
+    );
     try {
       await rename(join(dir, name), claim);
     } catch (error) {
@@ -277,7 +282,12 @@ export function createPermissionStore(options: PermissionStoreOptions = {}): Per
         reading = false;
       }
     };
-    const stop = watchFile(dir, (name) => !name.endsWith(TEMP_SUFFIX), () => void refresh(), options.watch);
+    const stop = watchFile(
+      dir,
+      (name) => !name.endsWith(TEMP_SUFFIX),
+      () => void refresh(),
+      options.watch,
+    );
     void refresh();
     return stop;
   }).pipe(shareReplay({ bufferSize: 1, refCount: true }));
@@ -310,7 +320,11 @@ export function createPermissionStore(options: PermissionStoreOptions = {}): Per
       }
       await prepareWrite();
       await existing(appId);
-      await replaceFile(dir, decisionFileName(appId), serializeDecision(appId, { decision, time: new Date().toISOString() }));
+      await replaceFile(
+        dir,
+        decisionFileName(appId),
+        serializeDecision(appId, { decision, time: new Date().toISOString() }),
+      );
     },
     async reset(appId) {
       assertAppId(appId);
@@ -357,8 +371,7 @@ export function createPermissionStore(options: PermissionStoreOptions = {}): Per
 
 function sorted(apps: Record<string, PermissionEntry>): PermissionSnapshot {
   const out: Record<string, PermissionEntry> = Object.create(null);
-  for (const appId of Object.keys(apps).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) out[appId] = Object.freeze({ ...apps[appId]! });
+  for (const appId of Object.keys(apps).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)))
+    out[appId] = Object.freeze({ ...apps[appId]! });
   return Object.freeze(out);
 }
-
-

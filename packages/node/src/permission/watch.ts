@@ -17,7 +17,12 @@ export interface FileWatchOptions {
  * created or replaced later). Nothing here keeps the process alive, and the returned function
  * releases everything.
  */
-export function watchFile(dir: string, accept: (fileName: string) => boolean, onChange: () => void, options: FileWatchOptions = {}): () => void {
+export function watchFile(
+  dir: string,
+  accept: (fileName: string) => boolean,
+  onChange: () => void,
+  options: FileWatchOptions = {},
+): () => void {
   const { useFsWatch = true, pollMs = 250, debounceMs = 40 } = options;
   const path = dir;
   let stopped = false;

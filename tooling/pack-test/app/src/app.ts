@@ -1,6 +1,14 @@
 // A small app, type-checked strict under `module: nodenext` and under `moduleResolution: bundler`,
 // against the installed packages' declarations.
-import { createAudioSession, type AudioFrame, InvalidArgumentError, measureLevel, type MicgateSession, PromptUnavailableError, type RecordPermission } from 'micgate';
+import {
+  createAudioSession,
+  type AudioFrame,
+  InvalidArgumentError,
+  measureLevel,
+  type MicgateSession,
+  PromptUnavailableError,
+  type RecordPermission,
+} from 'micgate';
 import type { ConformanceHarness } from 'micgate/conformance';
 import { createMockPlatform, VirtualClock } from 'micgate/mock';
 import { createNodeAdapter, type NodeAdapterOptions } from 'micgate/node';
@@ -10,7 +18,10 @@ import { createAudioSession as createCoreSession } from '@micgate/core';
 import { TinyAdapter, TinyWorld } from './tiny-adapter.js';
 
 export async function main(): Promise<RecordPermission> {
-  const session: MicgateSession = createAudioSession({ appId: 'pack-test', usageDescription: 'Checks the packed packages.' });
+  const session: MicgateSession = createAudioSession({
+    appId: 'pack-test',
+    usageDescription: 'Checks the packed packages.',
+  });
   const subscription = session.record({ sampleRate: 48_000 }).subscribe((frame: AudioFrame) => {
     const dbfs: number = measureLevel(frame.samples).dbfs;
     void dbfs;

@@ -72,7 +72,13 @@ export class TinyAdapter implements RecordPermissionAdapter {
             const value = world.amplitude * Math.sin(step * world.frequency * (first + i));
             for (let c = 0; c < channels; c++) samples[i * channels + c] = value;
           }
-          return { samples, frames: framesPerBuffer, sampleRate, channels, time: (startedAt + index * periodMs) / 1000 };
+          return {
+            samples,
+            frames: framesPerBuffer,
+            sampleRate,
+            channels,
+            time: (startedAt + index * periodMs) / 1000,
+          };
         }),
       );
       const subscription = buffers.subscribe(subscriber);
