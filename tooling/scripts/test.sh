@@ -7,6 +7,7 @@ source tooling/scripts/setup.sh
 
 started=$SECONDS
 pnpm exec biome lint --error-on-warnings tooling
+pnpm exec biome format .   # fails on any file the formatter would change (settings in biome.json)
 pnpm exec knip --no-progress   # dead files, exports and dependencies (knip.json)
 pnpm exec turbo run build typecheck lint check:package --output-logs=errors-only
 # Audio and browser tests measure real time: one package at a time keeps the 2-core machines honest.
