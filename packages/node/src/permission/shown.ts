@@ -5,8 +5,8 @@
  */
 export function shown(text: string, max = 80): string {
   const cut = text.length > max ? text.slice(0, max) : text;
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: escaping them is the point
   const safe = cut.replace(
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: escaping them is the point
     /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g,
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );
