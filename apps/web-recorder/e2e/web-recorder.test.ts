@@ -15,7 +15,7 @@ import {
   setMicrophonePermission,
   writeFakeMicrophoneWav,
 } from '@micgate/chromium-rig';
-import { estimateFrequency } from '@micgate/test-utils';
+import { measureTone } from '@micgate/test-utils';
 import { decodeWav, measureLevel } from '@micgate/core';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright';
 import { type PreviewServer, preview } from 'vite';
@@ -176,8 +176,10 @@ describe.each(VIEWPORTS)('the web recorder at $width × $height', (viewport) => 
     expect(firstSound).toBeGreaterThan(0.4 * 48_000);
     expect(wav.samples.length - lastSound).toBeGreaterThan(0.7 * 48_000);
     const sound = wav.samples.subarray(firstSound + 24_000, lastSound - 4_800);
+    // The median over 100 ms windows, as the conformance suite measures: Chromium's fake device
+    // sometimes plays a stretch of its file fast on a loaded machine, which fools a whole-take estimate.
     expect(
-      Math.abs(estimateFrequency(sound, 48_000) - FAKE_MICROPHONE.frequency) / FAKE_MICROPHONE.frequency,
+      Math.abs(measureTone(sound, 48_000).frequency - FAKE_MICROPHONE.frequency) / FAKE_MICROPHONE.frequency,
     ).toBeLessThan(0.02);
     expect(measureLevel(sound).rms).toBeGreaterThan(FAKE_MICROPHONE.rms * 0.8);
     const said = Number(await page.locator('#take-length').getAttribute('data-seconds'));
