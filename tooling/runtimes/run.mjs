@@ -28,7 +28,8 @@ function runFor(command, args, { env, cwd, timeoutMs = 20_000, input } = {}) {
       stdout += chunk;
       if (input && stdout.includes(input.after) && !input.sent) {
         input.sent = true;
-        child.stdin.write(input.keys);
+        // As a person answers: after reading the question (the prompt ignores keys typed within 100 ms of it).
+        setTimeout(() => child.stdin.write(input.keys), input.delayMs ?? 0);
       }
     });
     child.stderr.setEncoding('utf8').on('data', (chunk) => (stderr += chunk));
@@ -145,11 +146,11 @@ try {
       const prompt = await runFor('script', ['-qfec', line, '/dev/null'], {
         cwd: project,
         env: { ...env, TERM: 'dumb' },
-        input: { after: 'Allow? [y/N]', keys: 'y\r' },
+        input: { after: 'Allow? [y/n]', keys: 'y\r', delayMs: 400 },
       });
       if (
         !prompt.stdout.includes(
-          '“Runtime check” would like to use the microphone. To check the prompt on this runtime. Allow? [y/N]',
+          '“Runtime check” would like to use the microphone. To check the prompt on this runtime. Allow? [y/n]',
         )
       ) {
         throw new Error(`${runtime}: no prompt on the terminal:\n${prompt.stdout}`);

@@ -51,7 +51,7 @@ async function once(configDir: string): Promise<Run> {
     const timer = setTimeout(() => reject(new Error('no device audio within 10 s of the grant')), 10_000);
     output.setEncoding('utf8').on('data', (text: string) => {
       screen += text;
-      if (grantedAt === 0 && screen.includes('Allow? [y/N]')) {
+      if (grantedAt === 0 && screen.includes('Allow? [y/n]')) {
         grantedAt = now();
         input.write('y\n');
       }
