@@ -1,4 +1,5 @@
 export type {
+  AdapterCaptureState,
   AdapterSupports,
   AudioFormat,
   AudioFrame,
@@ -12,6 +13,7 @@ export type {
   RecordPermissionAdapter,
   RecordPermissionResponse,
   RequestOptions,
+  SilenceReason,
 } from './types.js';
 export {
   abortError,
