@@ -42,6 +42,19 @@ export function silenceReasonTests(c: SuiteContext): void {
     expect(session.silence).toBe('denied');
   });
 
+  test('silence reasons: a recording failed on a lost device leaves the session saying device-lost', async (ctx) => {
+    c.requiresRig(ctx, 'lost');
+    await c.grantedBefore();
+    const session = c.open();
+    const recording = c.record(session);
+    await c.waitFor('device audio', () => recording.device().length >= 3, 8_000);
+    expect(session.silence).toBe(undefined);
+    await c.h.device.injectFault!('lost');
+    await c.waitFor('the recording to fail', () => recording.error !== undefined);
+    expect(recording.error).toMatchObject({ code: 'ERR_MICGATE_DEVICE_LOST' });
+    expect(session.silence).toBe('device-lost');
+  });
+
   test('silence reasons: a dismissed prompt leaves the recording saying not-asked', async (ctx) => {
     c.requiresRig(ctx, 'dismiss');
     await c.h.user.answerNextPrompt('dismiss', { delayMs: 100 });
