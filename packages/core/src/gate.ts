@@ -16,10 +16,13 @@ export function createSilenceClock(
   scheduler: SchedulerLike,
   deliver: (samples: Float32Array, timeSeconds: number) => void,
 ): PacedClock {
-  const zeros = new Float32Array(format.framesPerBuffer * format.channels);
+  const length = format.framesPerBuffer * format.channels;
+  let zeros = new Float32Array(length);
   const periodMs = (format.framesPerBuffer / format.sampleRate) * 1000;
   return createPacedClock(scheduler, periodMs, (index, startedAt) => {
-    zeros.fill(0);
+    // A consumer that transferred the buffer (postMessage with a transfer list) detached it.
+    if (zeros.length !== length) zeros = new Float32Array(length);
+    else zeros.fill(0);
     deliver(zeros, (startedAt + index * periodMs) / 1000);
   });
 }
@@ -167,13 +170,18 @@ export function silenceGate({
 /**
  * The frames with the gated buffer zeroed again right before each subscriber's delivery: the buffer
  * is shared, and a subscriber served earlier may have written into it (in-place gain). One check
- * per subscriber per gated buffer; no allocation.
+ * per subscriber per gated buffer; no allocation (unless a subscriber detached the buffer).
  */
 export function silentForEach(frames: Observable<AudioFrame>): Observable<AudioFrame> {
   return new Observable<AudioFrame>((subscriber) =>
     frames.subscribe({
       next: (frame) => {
-        if (frame.gated) frame.samples.fill(0);
+        if (frame.gated) {
+          const length = frame.frames * frame.channels;
+          if (frame.samples.length === length) frame.samples.fill(0);
+          // A subscriber served earlier transferred (detached) the shared buffer: this one gets its own.
+          else frame = Object.freeze({ ...frame, samples: new Float32Array(length) });
+        }
         subscriber.next(frame);
       },
       error: (error: unknown) => subscriber.error(error),

@@ -42,8 +42,9 @@ export function createAudioSession(options: AudioSessionOptions): AudioSession {
   }
   const { adapter, usageDescription, appName, scheduler = asyncScheduler } = options;
   assertAdapter(adapter);
-  if (!isScheduler(scheduler))
+  if (!isScheduler(scheduler)) {
     throw new InvalidArgumentError('scheduler', scheduler, 'a SchedulerLike (now() and schedule())');
+  }
   if (options.onError != null && typeof options.onError !== 'function') {
     throw new InvalidArgumentError('onError', options.onError, 'a function');
   }
@@ -250,7 +251,12 @@ export function createAudioSession(options: AudioSessionOptions): AudioSession {
     if (arg !== undefined && (arg === null || typeof arg !== 'object')) {
       return Promise.reject(new InvalidArgumentError('options', arg, 'an object or a response function'));
     }
-    const signal = arg?.signal;
+    let signal: AbortSignal | undefined;
+    try {
+      signal = arg?.signal;
+    } catch {
+      return Promise.reject(new InvalidArgumentError('signal', undefined, 'an AbortSignal (reading it threw)'));
+    }
     if (signal !== undefined && !isAbortSignal(signal)) {
       return Promise.reject(new InvalidArgumentError('signal', signal, 'an AbortSignal'));
     }
@@ -387,14 +393,19 @@ function assertAdapter(adapter: unknown): asserts adapter is RecordPermissionAda
   }
 }
 
+/** What decideFor() uses of a signal: a duck-typed one must have all of it (no removeEventListener hung the request). */
 function isAbortSignal(value: unknown): value is AbortSignal {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as AbortSignal).aborted === 'boolean' &&
-    typeof (value as AbortSignal).addEventListener === 'function' &&
-    typeof (value as AbortSignal).removeEventListener === 'function'
-  );
+  try {
+    return (
+      typeof value === 'object' &&
+      value !== null &&
+      typeof (value as AbortSignal).aborted === 'boolean' &&
+      typeof (value as AbortSignal).addEventListener === 'function' &&
+      typeof (value as AbortSignal).removeEventListener === 'function'
+    );
+  } catch {
+    return false; // a hostile getter or proxy
+  }
 }
 
 function isScheduler(value: unknown): value is SchedulerLike {

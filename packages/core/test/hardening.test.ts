@@ -49,6 +49,34 @@ describe('8: a signal that is not an AbortSignal is refused', () => {
     expect(outcome).toEqual({ error: expect.objectContaining({ code: ErrorCode.InvalidArgument, field: 'signal' }) });
     session.close();
   });
+
+  test('a signal whose getters throw: a rejection naming signal, not a synchronous throw', async () => {
+    const { clock, open } = setup('denied');
+    const session = open();
+    const hostile = [
+      {
+        get signal(): AbortSignal {
+          throw new Error('getter');
+        },
+      },
+      {
+        signal: new Proxy({} as AbortSignal, {
+          get() {
+            throw new Error('proxy');
+          },
+        }),
+      },
+    ];
+    for (const options of hostile) {
+      const outcome = await within(
+        clock,
+        10,
+        Promise.resolve().then(() => session.requestRecordPermission(options)),
+      );
+      expect(outcome).toEqual({ error: expect.objectContaining({ code: ErrorCode.InvalidArgument, field: 'signal' }) });
+    }
+    session.close();
+  });
 });
 
 describe('9: onError and scheduler are checked at createAudioSession', () => {
@@ -182,6 +210,34 @@ describe("16: one subscriber cannot put sound into another subscriber's silence"
     expect(piped.every((peak) => peak === 0)).toBe(true);
     expect(errors).toEqual([]);
     sub.unsubscribe();
+    session.close();
+  });
+});
+
+describe('16, nearby: a subscriber that transfers the shared silence buffer away', () => {
+  test('postMessage-style transfer detaches it; every subscriber still gets full-length zeros', async () => {
+    const { clock, open, errors } = setup('denied');
+    const session = open();
+    const recording = session.record(format);
+    let transferred = 0;
+    recording.subscribe((frame) => {
+      if (frame.samples.byteLength > 0) {
+        structuredClone(frame.samples.buffer, { transfer: [frame.samples.buffer as ArrayBuffer] }); // as worker.postMessage(s, [s.buffer]) does
+        transferred++;
+      }
+    });
+    const lengths: number[] = [];
+    let peak = 0;
+    recording.subscribe((frame) => {
+      lengths.push(frame.samples.length);
+      for (const sample of frame.samples) peak = Math.max(peak, Math.abs(sample));
+    });
+    await clock.advance(50);
+    expect(transferred).toBeGreaterThanOrEqual(4); // the first subscriber gets a usable buffer each time too
+    expect(lengths.length).toBeGreaterThanOrEqual(4);
+    expect(lengths.every((length) => length === format.framesPerBuffer * format.channels)).toBe(true);
+    expect(peak).toBe(0);
+    expect(errors).toEqual([]);
     session.close();
   });
 });
