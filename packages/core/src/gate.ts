@@ -67,7 +67,7 @@ export function silenceGate({
     const { sampleRate, channels, framesPerBuffer } = format;
     let position = 0;
     // Muted device buffers are replaced by these zeros (re-zeroed per subscriber by silentForEach).
-    const zeros = new Float32Array(framesPerBuffer * channels);
+    let zeros = new Float32Array(framesPerBuffer * channels);
     const silentAfter = DEVICE_SILENT_SECONDS * sampleRate * channels;
     let zeroRun = 0;
     const emit = (samples: Float32Array, time: number, gated: boolean, silence: SilenceReason | undefined) => {
@@ -120,7 +120,9 @@ export function silenceGate({
             const why = reason();
             if (why !== undefined) {
               zeroRun = 0;
-              zeros.fill(0);
+              // A consumer that transferred the buffer detached it (see createSilenceClock).
+              if (zeros.length !== framesPerBuffer * channels) zeros = new Float32Array(framesPerBuffer * channels);
+              else zeros.fill(0);
               emit(zeros, frame.time, true, why);
               return;
             }

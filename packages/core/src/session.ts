@@ -107,13 +107,12 @@ export function createAudioSession(options: AudioSessionOptions): AudioSession {
 
   /** The adapter's optional capture state: 'needs-user-gesture' explains the silence meanwhile. */
   function watchCaptureState(): Subscription | undefined {
-    const stream: unknown = adapter.captureState$;
-    if (stream === undefined) return undefined;
-    if (typeof (stream as Partial<Observable<unknown>> | null)?.subscribe !== 'function') {
-      onError(new MicgateError(ErrorCode.Adapter, "the adapter's captureState$ is not an Observable"));
-      return undefined;
-    }
     try {
+      const stream: unknown = adapter.captureState$; // a getter may throw: reported, never thrown at the app
+      if (stream === undefined) return undefined;
+      if (typeof (stream as Partial<Observable<unknown>> | null)?.subscribe !== 'function') {
+        throw new MicgateError(ErrorCode.Adapter, "the adapter's captureState$ is not an Observable");
+      }
       return (stream as Observable<unknown>).subscribe({
         next: (state) => {
           needsGesture = state === 'needs-user-gesture';

@@ -164,3 +164,43 @@ test('an adapter saying needs-user-gesture explains the silence of a granted rec
   session.close();
   expect(state.observed).toBe(false);
 });
+
+test('a captureState$ getter that throws or is no Observable reaches onError, and the session works on', async () => {
+  for (const bad of [() => { throw new Error('hostile getter'); }, () => 42]) {
+    const clock = new VirtualClock();
+    const mock = createMockPlatform({ scheduler: clock });
+    const adapter = Object.defineProperty({ ...mock.adapter }, 'captureState$', { get: bad });
+    const errors: unknown[] = [];
+    const session = createAudioSession({ adapter, usageDescription: 'bad state', scheduler: clock, onError: (error) => errors.push(error) });
+    expect(errors).toHaveLength(1);
+    mock.user.changeSetting('denied');
+    await clock.advance(0);
+    expect(session.silence).toBe('denied');
+    session.close();
+  }
+});
+
+test('a subscriber that transfers a muted buffer does not shorten the next muted buffers', async () => {
+  const { clock, mock, session } = setup();
+  mock.user.changeSetting('granted');
+  const lengths: number[] = [];
+  const buffers = new Set<Float32Array>();
+  let transferred = false;
+  const recording = session.record(format).subscribe((frame) => {
+    lengths.push(frame.samples.length);
+    if (frame.silence !== 'muted') return;
+    if (transferred) buffers.add(frame.samples);
+    else {
+      transferred = true;
+      structuredClone(frame.samples, { transfer: [frame.samples.buffer as ArrayBuffer] });
+    }
+  });
+  await clock.advance(50);
+  session.setInputMuted(true);
+  await clock.advance(50);
+  expect(lengths.filter((length) => length !== format.framesPerBuffer)).toEqual([]);
+  // One new buffer after the transfer, reused from then on: no allocation per buffer.
+  expect(buffers.size).toBe(1);
+  recording.unsubscribe();
+  session.close();
+});
