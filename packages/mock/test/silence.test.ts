@@ -13,9 +13,16 @@ function setup() {
   const states: (SilenceReason | undefined)[] = [];
   session.silence$.subscribe((value) => states.push(value));
   const record = () =>
-    session.record(format).subscribe((frame: AudioFrame) =>
-      frames.push({ gated: frame.gated, silence: frame.silence, position: frame.position, zero: frame.samples.every((s) => s === 0) }),
-    );
+    session
+      .record(format)
+      .subscribe((frame: AudioFrame) =>
+        frames.push({
+          gated: frame.gated,
+          silence: frame.silence,
+          position: frame.position,
+          zero: frame.samples.every((s) => s === 0),
+        }),
+      );
   return { clock, mock, session, frames, states, record };
 }
 
@@ -68,7 +75,9 @@ test('muting gives gated zeros from the next buffer, with the device kept open; 
   session.setInputMuted(false);
   const unmutedAt = frames.length;
   await clock.advance(100);
-  expect(frames.slice(unmutedAt).every((frame) => !frame.gated && !frame.zero && frame.silence === undefined)).toBe(true);
+  expect(frames.slice(unmutedAt).every((frame) => !frame.gated && !frame.zero && frame.silence === undefined)).toBe(
+    true,
+  );
   expect(mock.device.opens).toBe(opens);
   expect(muteStates).toEqual([false, true, false]);
   expect(states.slice(-2)).toEqual(['muted', undefined]);
@@ -101,7 +110,9 @@ test('about a second of exact zeros from the device says device-silent, cleared 
   // Flagged after one second of zeros (100 buffers of 10 ms; the buffer in flight may be partly audio).
   expect(first).toBeGreaterThanOrEqual(99);
   expect(first).toBeLessThanOrEqual(101);
-  expect(silentFrames.slice(first).every((frame) => frame.silence === 'device-silent' && !frame.gated && frame.zero)).toBe(true);
+  expect(
+    silentFrames.slice(first).every((frame) => frame.silence === 'device-silent' && !frame.gated && frame.zero),
+  ).toBe(true);
   expect(session.silence).toBe('device-silent');
   mock.device.play(sine(440, 0.5));
   const backAt = frames.length;
@@ -152,7 +163,11 @@ test('an adapter saying needs-user-gesture explains the silence of a granted rec
   const clock = new VirtualClock();
   const mock = createMockPlatform({ scheduler: clock });
   const state = new BehaviorSubject<'idle' | 'starting' | 'running' | 'needs-user-gesture'>('idle');
-  const held = { ...mock.adapter, captureState$: state, capture: () => new Observable<never>(() => state.next('needs-user-gesture')) };
+  const held = {
+    ...mock.adapter,
+    captureState$: state,
+    capture: () => new Observable<never>(() => state.next('needs-user-gesture')),
+  };
   mock.user.changeSetting('granted');
   const session = createAudioSession({ adapter: held, usageDescription: 'gesture', scheduler: clock });
   const reasons: (SilenceReason | undefined)[] = [];
@@ -166,12 +181,22 @@ test('an adapter saying needs-user-gesture explains the silence of a granted rec
 });
 
 test('a captureState$ getter that throws or is no Observable reaches onError, and the session works on', async () => {
-  for (const bad of [() => { throw new Error('hostile getter'); }, () => 42]) {
+  for (const bad of [
+    () => {
+      throw new Error('hostile getter');
+    },
+    () => 42,
+  ]) {
     const clock = new VirtualClock();
     const mock = createMockPlatform({ scheduler: clock });
     const adapter = Object.defineProperty({ ...mock.adapter }, 'captureState$', { get: bad });
     const errors: unknown[] = [];
-    const session = createAudioSession({ adapter, usageDescription: 'bad state', scheduler: clock, onError: (error) => errors.push(error) });
+    const session = createAudioSession({
+      adapter,
+      usageDescription: 'bad state',
+      scheduler: clock,
+      onError: (error) => errors.push(error),
+    });
     expect(errors).toHaveLength(1);
     mock.user.changeSetting('denied');
     await clock.advance(0);

@@ -20,7 +20,10 @@ export function deviceSilenceTests(c: SuiteContext): void {
     const quietAt = c.h.clock.now();
     await c.waitFor('2.5 s of quiet audio', () => c.h.clock.now() - quietAt >= 2_500, 5_000);
     const quiet = recording.got.slice(quietFrom);
-    expect(quiet.some((frame) => !frame.allZero), 'the quiet signal is not exact zeros').toBe(true);
+    expect(
+      quiet.some((frame) => !frame.allZero),
+      'the quiet signal is not exact zeros',
+    ).toBe(true);
     expect(quiet.filter((frame) => frame.silence === 'device-silent')).toEqual([]);
 
     // Taken before the call: the zeros may reach the device before playSilence() resolves.

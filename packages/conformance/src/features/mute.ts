@@ -30,6 +30,8 @@ export function muteTests(c: SuiteContext): void {
     if (opens !== undefined) expect(await c.h.device.opens!(), 'device opens across mute and unmute').toBe(opens);
     expect(states).toEqual([false, true, false]);
     const positions = recording.got.map((frame) => frame.position);
-    expect(positions.every((position, i) => i === 0 || position === positions[i - 1]! + recording.got[i - 1]!.frames)).toBe(true);
+    expect(
+      positions.every((position, i) => i === 0 || position === positions[i - 1]! + recording.got[i - 1]!.frames),
+    ).toBe(true);
   });
 }

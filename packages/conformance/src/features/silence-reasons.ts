@@ -60,11 +60,15 @@ export function silenceReasonTests(c: SuiteContext): void {
     await c.h.user.answerNextPrompt('dismiss', { delayMs: 100 });
     const session = c.open();
     const recording = c.record(session);
-    await c.waitFor('a not-asked frame after the dismissal', () => recording.got.some((frame) => frame.silence === 'not-asked'));
+    await c.waitFor('a not-asked frame after the dismissal', () =>
+      recording.got.some((frame) => frame.silence === 'not-asked'),
+    );
     const dismissedAt = recording.got.findIndex((frame) => frame.silence === 'not-asked');
     const count = recording.got.length;
     await c.waitFor('five more frames', () => recording.got.length >= count + 5);
-    expect(recording.got.slice(dismissedAt).filter((frame) => !frame.gated || frame.silence !== 'not-asked')).toEqual([]);
+    expect(recording.got.slice(dismissedAt).filter((frame) => !frame.gated || frame.silence !== 'not-asked')).toEqual(
+      [],
+    );
     expect(session.silence).toBe('not-asked');
   });
 }
