@@ -53,10 +53,10 @@ test('a returning visitor (granted on load, no gesture yet): gated zeros and nee
   const gestures = () => ['pointerdown', 'keydown', 'touchend'].filter((type) => listening.has(type));
   const adapter = createBrowserAdapter({ getUserMedia: gate.getUserMedia, document: counted });
   const session = createAudioSession({ adapter, usageDescription: 'Records the returning-visitor test.' });
-  const seen: { gated: boolean; peak: number }[] = [];
+  const seen: { gated: boolean; peak: number; silence: string | undefined }[] = [];
   const heard: Float32Array[] = [];
   const subscription = session.record(FORMAT).subscribe((frame) => {
-    seen.push({ gated: frame.gated, peak: measureLevel(frame.samples).peak });
+    seen.push({ gated: frame.gated, peak: measureLevel(frame.samples).peak, silence: frame.silence });
     if (!frame.gated) heard.push(frame.samples.slice());
   });
   try {
@@ -71,6 +71,8 @@ test('a returning visitor (granted on load, no gesture yet): gated zeros and nee
     const waiting = seen.slice(before);
     expect(waiting.length, 'silence keeps flowing while it waits').toBeGreaterThanOrEqual(5);
     expect(waiting.every((frame) => frame.gated && frame.peak === 0)).toBe(true);
+    expect(waiting.filter((frame) => frame.silence !== 'needs-user-gesture'), 'each waiting frame says why').toEqual([]);
+    expect(session.silence).toBe('needs-user-gesture');
     expect(adapter.captureState).toBe('needs-user-gesture');
     expect(gestures(), 'waiting for the next gesture on the document').toEqual(['pointerdown', 'keydown', 'touchend']);
 
@@ -78,6 +80,7 @@ test('a returning visitor (granted on load, no gesture yet): gated zeros and nee
     const toneStart = () => heard.findIndex((samples) => measureLevel(samples).peak > 0.1);
     await waitFor(() => toneStart() >= 0 && heard.length > toneStart() + 20, 10_000, 'the tone after the click');
     expect(adapter.captureState).toBe('running');
+    expect(session.silence).toBe(undefined);
     expect(gestures(), 'the gesture listeners are gone once audio runs').toEqual([]);
     const start = toneStart();
     const tone = heard.slice(start + 1, start + 21);

@@ -28,6 +28,7 @@ const RIG_CANNOT: Record<RigAbility, string> = {
   busy: "inject a 'busy' device fault",
   lost: "inject a 'lost' device fault",
   observeDeviceOpen: 'count the opens of the device',
+  playSilence: 'make the input deliver exact digital zeros',
 };
 
 /**
@@ -109,7 +110,9 @@ export class SuiteContext {
         ? h.can.dismiss
         : ability === 'observeDeviceOpen'
           ? h.can.observeDeviceOpen && h.device.opens !== undefined
-          : h.can.faults[ability as DeviceFault] && h.device.injectFault !== undefined;
+          : ability === 'playSilence'
+            ? h.device.playSilence !== undefined && h.device.playQuiet !== undefined
+            : h.can.faults[ability as DeviceFault] && h.device.injectFault !== undefined;
     const reason = h.reasons?.[ability];
     this.requires(ctx, can, `the ${this.name} rig cannot ${RIG_CANNOT[ability]}${reason ? `: ${reason}` : ''}`);
   }

@@ -34,6 +34,13 @@ export interface DeviceDriver {
   isOpen(): Promise<boolean>;
   /** How many times the device has been opened since the harness was made. Only with `can.observeDeviceOpen`. */
   opens?(): Promise<number>;
+  /**
+   * Make the input deliver exact digital zeros (an OS privacy block, a hardware mute switch), from
+   * about now on. Optional: a rig that cannot leaves it out.
+   */
+  playSilence?(): Promise<void>;
+  /** Make the input carry a very quiet signal that is not exact zeros (−60 dBFS or lower). Only with `playSilence`. */
+  playQuiet?(): Promise<void>;
   /** Make the next open fail ('notFound', 'busy') or an open stream die ('lost'). Only faults in `can.faults`. */
   injectFault?(fault: DeviceFault): Promise<void>;
 }
@@ -59,7 +66,7 @@ export interface HarnessCan {
 }
 
 /** Something a rig may be unable to stage; `reasons` says why, per item. */
-export type RigAbility = 'dismiss' | DeviceFault | 'observeDeviceOpen';
+export type RigAbility = 'dismiss' | DeviceFault | 'observeDeviceOpen' | 'playSilence';
 
 /** Tolerances of the real-time checks: properties of the rig (its scheduling, its device), not capabilities. */
 export interface HarnessTiming {

@@ -1,4 +1,4 @@
-import type { AudioFormat, AudioFrame, AudioSession, RecordPermission } from '@micgate/core';
+import type { AudioFormat, AudioFrame, AudioSession, RecordPermission, SilenceReason } from '@micgate/core';
 import type { Subscription } from 'rxjs';
 
 /** One frame as the suite saw it on arrival (gated buffers are reused, so zeros are checked then). */
@@ -10,6 +10,7 @@ export interface Received {
   channels: number;
   length: number;
   gated: boolean;
+  silence: SilenceReason | undefined;
   allZero: boolean;
   /** A copy of the device's samples (ungated frames only). */
   samples: Float32Array | undefined;
@@ -46,6 +47,7 @@ export function startRecording(
         channels: frame.channels,
         length: frame.samples.length,
         gated: frame.gated,
+        silence: frame.silence,
         allZero: frame.samples.every((sample) => sample === 0),
         samples: frame.gated ? undefined : frame.samples.slice(),
         at: now(),
@@ -89,6 +91,13 @@ export function watchPermission(session: AudioSession): {
     },
   });
   return { values, completed: () => completed, stop: () => subscription.unsubscribe() };
+}
+
+/** Every value `silence$` emits, in order. */
+export function watchSilence(session: AudioSession): { values: (SilenceReason | undefined)[]; stop(): void } {
+  const values: (SilenceReason | undefined)[] = [];
+  const subscription = session.silence$.subscribe((value) => values.push(value));
+  return { values, stop: () => subscription.unsubscribe() };
 }
 
 /** Positions run on from 0 with no gap and no overlap. */

@@ -2,15 +2,18 @@ import { afterAll, afterEach, beforeEach, describe } from 'vitest';
 import { SuiteContext } from './context.js';
 import { abortTests } from './features/abort.js';
 import { captureTests } from './features/capture.js';
+import { deviceSilenceTests } from './features/device-silence.js';
 import { errorTests } from './features/errors.js';
 import { isolationTests } from './features/isolation.js';
 import { lifecycleTests } from './features/lifecycle.js';
 import { manifestTests } from './features/manifest.js';
+import { muteTests } from './features/mute.js';
 import { outsideChangeTests } from './features/outside-changes.js';
 import { promptTests } from './features/prompt.js';
 import { recordingTests } from './features/recording.js';
 import { relaunchTests } from './features/relaunch.js';
 import { requestTests } from './features/requests.js';
+import { silenceReasonTests } from './features/silence-reasons.js';
 import { usageDescriptionTests } from './features/usage-description.js';
 import type { CreateHarness } from './harness.js';
 
@@ -54,5 +57,8 @@ export function describeConformance(
     isolationTests(c);
     abortTests(c);
     captureTests(c);
+    silenceReasonTests(c);
+    muteTests(c);
+    deviceSilenceTests(c);
   });
 }

@@ -1,5 +1,5 @@
 import type { DeviceFrame, PromptRequest, RecordPermission, RecordPermissionAdapter } from '@micgate/core';
-import { createMockPlatform, type MockPlatform, MockDecisionStore, sine, VirtualClock } from '@micgate/mock';
+import { createMockPlatform, type MockPlatform, MockDecisionStore, noise, silence, sine, VirtualClock } from '@micgate/mock';
 import { asyncScheduler, catchError, filter, map, mergeMap, NEVER, type Observable, of, throwError } from 'rxjs';
 import type { ConformanceHarness, CreateHarness } from '../src/index.js';
 
@@ -134,6 +134,9 @@ export function mockHarness(options: MockHarnessOptions = {}): CreateHarness {
           platform.device.play(sine(frequency, 0.5));
           return { frequency, rms: 0.5 / Math.SQRT2 };
         },
+        playSilence: async () => platform.device.play(silence),
+        // White noise at amplitude 0.001 (about −65 dBFS RMS): quiet, never exact zeros for long.
+        playQuiet: async () => platform.device.play(noise(0.001)),
         isOpen: async () => platform.device.isOpen,
         opens: async () => platform.device.opens,
         injectFault: async (fault) =>

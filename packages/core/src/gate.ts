@@ -1,7 +1,10 @@
 import { Observable, type Observer, type SchedulerLike, type Subscription, type Unsubscribable } from 'rxjs';
 import { asError, DeviceLostError, ErrorCode, MicgateError } from './errors.js';
 import { createPacedClock, type PacedClock } from './paced-clock.js';
-import type { AudioFormat, AudioFrame, DeviceFrame, RecordPermission } from './types.js';
+import type { AudioFormat, AudioFrame, DeviceFrame, RecordPermission, SilenceReason } from './types.js';
+
+/** Consecutive exact-zero device audio, in seconds, after which a recording says 'device-silent'. */
+export const DEVICE_SILENT_SECONDS = 1;
 
 /**
  * Zeroed buffers at the pace a device would deliver them, each stamped with the time its first
@@ -37,6 +40,13 @@ export interface SilenceGateOptions {
   current(): RecordPermission | undefined;
   /** Opens the device on subscribe, closes it on unsubscribe (the adapter's capture). */
   capture(format: AudioFormat): Observable<DeviceFrame>;
+  /**
+   * Why the session silences audio now (permission, prompt, mute, the platform's user-gesture
+   * hold), or undefined: the gate adds 'device-starting' and 'device-silent'. Read once per buffer.
+   */
+  reason?(): SilenceReason | undefined;
+  /** Told each frame's `silence` (once per buffer: keep it cheap). */
+  report?(silence: SilenceReason | undefined): void;
 }
 
 /**
@@ -50,11 +60,17 @@ export function silenceGate({
   permission$,
   current,
   capture,
+  reason = () => undefined,
+  report,
 }: SilenceGateOptions): Observable<AudioFrame> {
   return new Observable<AudioFrame>((subscriber) => {
     const { sampleRate, channels, framesPerBuffer } = format;
     let position = 0;
-    const emit = (samples: Float32Array, time: number, gated: boolean) => {
+    // Muted device buffers are replaced by these zeros (re-zeroed per subscriber by silentForEach).
+    let zeros = new Float32Array(framesPerBuffer * channels);
+    const silentAfter = DEVICE_SILENT_SECONDS * sampleRate * channels;
+    let zeroRun = 0;
+    const emit = (samples: Float32Array, time: number, gated: boolean, silence: SilenceReason | undefined) => {
       // Frozen: the frame object is shared by every subscriber, so none may relabel it for the others.
       const frame: AudioFrame = Object.freeze({
         samples,
@@ -64,11 +80,15 @@ export function silenceGate({
         position,
         time,
         gated,
+        silence,
       });
       position += framesPerBuffer;
+      report?.(silence);
       subscriber.next(frame);
     };
-    const silence = createSilenceClock(format, scheduler, (samples, time) => emit(samples, time, true));
+    const silence = createSilenceClock(format, scheduler, (samples, time) =>
+      emit(samples, time, true, reason() ?? permissionSilence(current()) ?? 'device-starting'),
+    );
     let device: Subscription | undefined;
 
     const openDevice = () => {
@@ -94,9 +114,20 @@ export function silenceGate({
           next: (frame) => {
             if (firstFrame) {
               firstFrame = false;
+              zeroRun = 0;
               silence.stop();
             }
-            emit(frame.samples, frame.time, false);
+            const why = reason();
+            if (why !== undefined) {
+              zeroRun = 0;
+              // A consumer that transferred the buffer detached it (see createSilenceClock).
+              if (zeros.length !== framesPerBuffer * channels) zeros = new Float32Array(framesPerBuffer * channels);
+              else zeros.fill(0);
+              emit(zeros, frame.time, true, why);
+              return;
+            }
+            zeroRun = allZero(frame.samples) ? zeroRun + frame.samples.length : 0;
+            emit(frame.samples, frame.time, false, zeroRun >= silentAfter ? 'device-silent' : undefined);
           },
           error: (error: unknown) => {
             device = undefined;
@@ -159,6 +190,17 @@ export function silentForEach(frames: Observable<AudioFrame>): Observable<AudioF
       complete: () => subscriber.complete(),
     }),
   );
+}
+
+/** The silence a permission state alone explains; undefined when granted. */
+export function permissionSilence(permission: RecordPermission | undefined): SilenceReason | undefined {
+  return permission === 'granted' ? undefined : permission === 'denied' ? 'denied' : 'not-asked';
+}
+
+/** Whether every sample is exactly 0 (or -0); stops at the first that is not. */
+function allZero(samples: Float32Array): boolean {
+  for (let i = 0; i < samples.length; i++) if (samples[i] !== 0) return false;
+  return true;
 }
 
 function isSubscribable(

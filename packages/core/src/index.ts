@@ -1,4 +1,5 @@
 export type {
+  AdapterCaptureState,
   AdapterSupports,
   AudioFormat,
   AudioFrame,
@@ -12,6 +13,7 @@ export type {
   RecordPermissionAdapter,
   RecordPermissionResponse,
   RequestOptions,
+  SilenceReason,
 } from './types.js';
 export {
   abortError,
@@ -32,6 +34,7 @@ export {
 export { bufferDuration, DEFAULT_FORMAT, FORMAT_LIMITS, resolveFormat } from './format.js';
 export { createPacedClock, type PacedClock } from './paced-clock.js';
 export { isRecordPermission } from './permission.js';
+export { DEVICE_SILENT_SECONDS } from './gate.js';
 export { createAudioSession } from './session.js';
 export { singleFlight } from './single-flight.js';
 export { type Level, levelBar, levelFraction, measureLevel } from './level.js';

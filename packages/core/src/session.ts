@@ -21,7 +21,7 @@ import {
 } from './errors.js';
 import { isBlankUsageDescription } from './usage-description.js';
 import { resolveFormat } from './format.js';
-import { silenceGate, silentForEach } from './gate.js';
+import { permissionSilence, silenceGate, silentForEach } from './gate.js';
 import { GuardedStream } from './guarded-stream.js';
 import { isRecordPermission } from './permission.js';
 import { singleFlight } from './single-flight.js';
@@ -34,6 +34,7 @@ import type {
   RecordPermissionAdapter,
   RecordPermissionResponse,
   RequestOptions,
+  SilenceReason,
 } from './types.js';
 
 export function createAudioSession(options: AudioSessionOptions): AudioSession {
@@ -63,6 +64,14 @@ export function createAudioSession(options: AudioSessionOptions): AudioSession {
     filter((value): value is RecordPermission => value !== undefined),
     distinctUntilChanged(),
   );
+  const muted = new BehaviorSubject<boolean>(false);
+  const muted$ = muted.pipe(distinctUntilChanged());
+  const silence = new BehaviorSubject<SilenceReason | undefined>('not-asked');
+  const silence$ = silence.pipe(distinctUntilChanged());
+  let promptOpen = false;
+  let needsGesture = false;
+  let deviceLost = false;
+  let running = 0; // recordings subscribed right now
   const closed$ = new Subject<void>();
   const pendingRejections = new Set<(error: Error) => void>();
   const recordings = new Map<string, Observable<AudioFrame>>();
@@ -95,11 +104,55 @@ export function createAudioSession(options: AudioSessionOptions): AudioSession {
     }
   }
 
+  const captureState = watchCaptureState();
+
+  /** The adapter's optional capture state: 'needs-user-gesture' explains the silence meanwhile. */
+  function watchCaptureState(): Subscription | undefined {
+    try {
+      const stream: unknown = adapter.captureState$; // a getter may throw: reported, never thrown at the app
+      if (stream === undefined) return undefined;
+      if (typeof (stream as Partial<Observable<unknown>> | null)?.subscribe !== 'function') {
+        throw new MicgateError(ErrorCode.Adapter, "the adapter's captureState$ is not an Observable");
+      }
+      return (stream as Observable<unknown>).subscribe({
+        next: (state) => {
+          needsGesture = state === 'needs-user-gesture';
+          idle();
+        },
+        error: (error: unknown) => onError(error),
+      });
+    } catch (error) {
+      onError(error);
+      return undefined;
+    }
+  }
+
+  /** Why a gated buffer is silent, before the device's own states; read once per buffer. */
+  function reason(): SilenceReason | undefined {
+    const state = permission.getValue();
+    if (state !== 'granted') return promptOpen ? 'prompt-open' : permissionSilence(state);
+    if (muted.getValue()) return 'muted';
+    return needsGesture ? 'needs-user-gesture' : undefined;
+  }
+
+  function report(value: SilenceReason | undefined): void {
+    if (value !== silence.getValue() && !closed) silence.next(value);
+  }
+
+  /** With no recording running, the session's silence is the reason one would start with. */
+  function idle(): void {
+    if (running > 0) return;
+    const why = reason();
+    report(why === undefined && deviceLost && permission.getValue() === 'granted' ? 'device-lost' : why);
+  }
+
   // Read the remembered decision now, so recordPermission and recordPermission$ know it early.
   currentPermission().catch(onError);
 
   function setPermission(value: RecordPermission): void {
-    if (!closed) permission.next(value);
+    if (closed) return;
+    permission.next(value);
+    idle();
   }
 
   /** The remembered decision: read once; a failed read is retried by the next caller. */
@@ -122,15 +175,22 @@ export function createAudioSession(options: AudioSessionOptions): AudioSession {
   }
 
   /** One prompt at a time for this session, whose answer everyone waiting on it gets. */
-  const ask = singleFlight(() =>
-    fromAdapter(() =>
+  const ask = singleFlight(() => {
+    promptOpen = true;
+    idle();
+    return fromAdapter(() =>
       adapter.prompt(appName === undefined ? { usageDescription } : { usageDescription, appName }),
-    ).then((answer) => {
-      const checked = checkedPermission(answer, 'prompt()');
-      if (checked !== 'undetermined') setPermission(checked);
-      return checked === 'granted';
-    }),
-  );
+    )
+      .finally(() => {
+        promptOpen = false;
+      })
+      .then((answer) => {
+        const checked = checkedPermission(answer, 'prompt()');
+        if (checked !== 'undetermined') setPermission(checked);
+        else idle();
+        return checked === 'granted';
+      });
+  });
 
   /** The answer for a request: remembered, or from the one open prompt. */
   async function decide(): Promise<boolean> {
@@ -212,6 +272,8 @@ export function createAudioSession(options: AudioSessionOptions): AudioSession {
       permission$,
       current: () => permission.getValue(),
       capture: (asked) => adapter.capture(asked),
+      reason,
+      report,
     });
     return new Observable<AudioFrame>((subscriber) => {
       // A stream obtained before close() and subscribed after it must not start anything.
@@ -223,10 +285,23 @@ export function createAudioSession(options: AudioSessionOptions): AudioSession {
         subscriber.error(new MissingUsageDescriptionError());
         return;
       }
-      const gate = frames.subscribe(subscriber);
+      running++;
+      deviceLost = false;
+      const gate = frames.subscribe({
+        next: (frame) => subscriber.next(frame),
+        error: (error: unknown) => {
+          if (error instanceof MicgateError && error.code === ErrorCode.DeviceLost) deviceLost = true;
+          subscriber.error(error);
+        },
+        complete: () => subscriber.complete(),
+      });
       // The first recording attempt asks, as on iOS; silence flows while the prompt is open.
       decide().catch((error: unknown) => subscriber.error(asError(error)));
-      return gate;
+      return () => {
+        gate.unsubscribe();
+        running--;
+        idle();
+      };
     });
   }
 
@@ -246,11 +321,21 @@ export function createAudioSession(options: AudioSessionOptions): AudioSession {
     if (closed) return;
     closed = true;
     changes?.unsubscribe();
+    captureState?.unsubscribe();
     closed$.next();
     closed$.complete();
     for (const reject of [...pendingRejections]) reject(new SessionClosedError());
     recordings.clear();
     permission.complete();
+    muted.complete();
+    silence.complete();
+  }
+
+  function setInputMuted(value: boolean): void {
+    if (typeof value !== 'boolean') throw new InvalidArgumentError('muted', value, 'a boolean');
+    if (closed) throw new SessionClosedError();
+    muted.next(value);
+    idle();
   }
 
   return {
@@ -258,6 +343,15 @@ export function createAudioSession(options: AudioSessionOptions): AudioSession {
       return permission.getValue() ?? 'undetermined';
     },
     recordPermission$: permission$,
+    get silence() {
+      return silence.getValue();
+    },
+    silence$,
+    get inputMuted() {
+      return muted.getValue();
+    },
+    inputMuted$: muted$,
+    setInputMuted,
     requestRecordPermission,
     record,
     close,

@@ -26,12 +26,37 @@ export interface AudioFrame {
   position: number;
   /** Capture time in seconds on the adapter's clock (the session scheduler's clock for gated frames). */
   time: number;
-  /** True: permission silence, not device audio. */
+  /** True: zeros the session made (permission, mute, device start-up), not device audio. */
   gated: boolean;
+  /**
+   * Why this frame is silent. Always set on a gated frame; on a device frame only 'device-silent'
+   * (the device's own exact zeros for a second and more); undefined while device audio flows.
+   */
+  silence: SilenceReason | undefined;
 }
 
-/** A frame as an adapter produces it; the session assigns `position` and `gated`. */
-export type DeviceFrame = Omit<AudioFrame, 'position' | 'gated'>;
+/**
+ * Why the app hears zeros. Gated (the session's zeros): 'not-asked' (undetermined, no prompt open),
+ * 'prompt-open', 'denied', 'muted' (`setInputMuted(true)`), 'device-starting' (granted, no device
+ * buffer yet), 'needs-user-gesture' (the platform holds audio until the user interacts: browser),
+ * 'device-lost' (the device failed; session state only, the recording errors). Not gated:
+ * 'device-silent' (the device delivers exact digital zeros: an OS privacy block, a mute switch, a wrong input).
+ */
+export type SilenceReason =
+  | 'not-asked'
+  | 'prompt-open'
+  | 'denied'
+  | 'muted'
+  | 'device-starting'
+  | 'needs-user-gesture'
+  | 'device-lost'
+  | 'device-silent';
+
+/** A frame as an adapter produces it; the session assigns `position`, `gated` and `silence`. */
+export type DeviceFrame = Omit<AudioFrame, 'position' | 'gated' | 'silence'>;
+
+/** Whether an adapter's capture delivers audio; 'needs-user-gesture' while the platform holds it back. */
+export type AdapterCaptureState = 'idle' | 'starting' | 'running' | 'needs-user-gesture';
 
 export interface AudioInputDevice {
   id: string;
@@ -94,6 +119,11 @@ export interface RecordPermissionAdapter {
   devices?(): Promise<AudioInputDevice[]>;
   /** Release everything: an open prompt resolves 'undetermined'; watchers and timers stop. */
   close?(): void;
+  /**
+   * Optional: the capture state, then every change. A session reads it (if present) to give
+   * silence the reason 'needs-user-gesture'. The browser and Electron adapters have it.
+   */
+  readonly captureState$?: Observable<AdapterCaptureState>;
 }
 
 export type RecordPermissionResponse = (granted: boolean, error?: Error) => void;
@@ -122,6 +152,22 @@ export interface AudioSession {
    * Throws `InvalidArgumentError` (naming the field) at once for a bad format.
    */
   record(format?: Partial<AudioFormat>): Observable<AudioFrame>;
+  /**
+   * Why the app hears zeros now: the `silence` of the latest frame of any recording, or with no
+   * recording running the reason one would start with (permission, prompt, mute; 'device-lost'
+   * after a recording failed on a lost device). Undefined while device audio flows (or could).
+   */
+  readonly silence: SilenceReason | undefined;
+  /** The current reason, then every change. */
+  readonly silence$: Observable<SilenceReason | undefined>;
+  /**
+   * Input mute, as AVAudioApplication's: muted, recordings deliver gated zeros (reason 'muted')
+   * from the next buffer on while the device stays open; unmuted, device audio from the next buffer.
+   */
+  setInputMuted(muted: boolean): void;
+  readonly inputMuted: boolean;
+  /** The current mute state, then every change. */
+  readonly inputMuted$: Observable<boolean>;
   /** Ends every recording, releases the device and every listener. Leaves the adapter open (the app owns it). */
   close(): void;
 }

@@ -35,6 +35,19 @@ export function createSessionWith(
     },
     requestRecordPermission: session.requestRecordPermission,
     record: (format) => session.record(format),
+    get silence() {
+      return session.silence;
+    },
+    get silence$() {
+      return session.silence$;
+    },
+    get inputMuted() {
+      return session.inputMuted;
+    },
+    get inputMuted$() {
+      return session.inputMuted$;
+    },
+    setInputMuted: (muted) => session.setInputMuted(muted),
     close() {
       session.close();
       if (owned) closeAdapter(adapter);

@@ -101,6 +101,7 @@ export function nodeHarnessFactory(rigDir: string): () => Promise<ConformanceHar
     const terminal = new PlayedTerminal();
     const adapters: NodeAdapter[] = [];
     let unplugged = false;
+    let signalChanged = false;
     const openedBefore = captureStats().opened;
     const newAdapter = () => {
       const adapter = createNodeAdapter({
@@ -132,6 +133,16 @@ export function nodeHarnessFactory(rigDir: string): () => Promise<ConformanceHar
           const { rms } = await rig.setSine(frequency, 0.5);
           return { frequency, rms };
         },
+        // The rig's feeder writes float32 to PulseAudio: amplitude 0 is exact digital zeros.
+        async playSilence() {
+          signalChanged = true;
+          await rig.setSine(440, 0);
+        },
+        // A 440 Hz sine at amplitude 0.001 (about −63 dBFS RMS): quiet, never a long run of exact zeros.
+        async playQuiet() {
+          signalChanged = true;
+          await rig.setSine(440, 0.001);
+        },
         async isOpen() {
           return captureStats().openStreams > 0;
         },
@@ -158,6 +169,8 @@ export function nodeHarnessFactory(rigDir: string): () => Promise<ConformanceHar
         for (const adapter of adapters) adapter.close();
         terminal.dispose();
         if (unplugged) await rig.replug();
+        // The rig's default signal, for the next test.
+        if (signalChanged) await rig.setSine(440, 0.5);
         await rm(xdgConfigHome, { recursive: true, force: true });
       },
     };
