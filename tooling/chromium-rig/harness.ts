@@ -67,7 +67,8 @@ export function chromiumHarness(options: ChromiumHarnessOptions): CreateHarness 
           'after one dismissal headless Chromium rejects every later request from the page ("Permission dismissed"), even once granted',
         busy: 'the fake capture device cannot be made busy',
         lost: 'the fake capture device cannot be unplugged; a track ends by itself only when permission is revoked (R9)',
-        playSilence: 'the fake capture device plays one WAV file for the whole browser run; it cannot switch to exact zeros',
+        playSilence:
+          'the fake capture device plays one WAV file for the whole browser run; it cannot switch to exact zeros',
       },
       timing: { slackMs: options.slackMs ?? 150 },
       format: options.format ?? { sampleRate: FAKE_MICROPHONE.sampleRate, channels: 1, framesPerBuffer: 1024 },

@@ -71,7 +71,10 @@ test('a returning visitor (granted on load, no gesture yet): gated zeros and nee
     const waiting = seen.slice(before);
     expect(waiting.length, 'silence keeps flowing while it waits').toBeGreaterThanOrEqual(5);
     expect(waiting.every((frame) => frame.gated && frame.peak === 0)).toBe(true);
-    expect(waiting.filter((frame) => frame.silence !== 'needs-user-gesture'), 'each waiting frame says why').toEqual([]);
+    expect(
+      waiting.filter((frame) => frame.silence !== 'needs-user-gesture'),
+      'each waiting frame says why',
+    ).toEqual([]);
     expect(session.silence).toBe('needs-user-gesture');
     expect(adapter.captureState).toBe('needs-user-gesture');
     expect(gestures(), 'waiting for the next gesture on the document').toEqual(['pointerdown', 'keydown', 'touchend']);

@@ -1,5 +1,13 @@
 import type { DeviceFrame, PromptRequest, RecordPermission, RecordPermissionAdapter } from '@micgate/core';
-import { createMockPlatform, type MockPlatform, MockDecisionStore, noise, silence, sine, VirtualClock } from '@micgate/mock';
+import {
+  createMockPlatform,
+  type MockPlatform,
+  MockDecisionStore,
+  noise,
+  silence,
+  sine,
+  VirtualClock,
+} from '@micgate/mock';
 import { asyncScheduler, catchError, filter, map, mergeMap, NEVER, type Observable, of, throwError } from 'rxjs';
 import type { ConformanceHarness, CreateHarness } from '../src/index.js';
 

@@ -13,16 +13,14 @@ function setup() {
   const states: (SilenceReason | undefined)[] = [];
   session.silence$.subscribe((value) => states.push(value));
   const record = () =>
-    session
-      .record(format)
-      .subscribe((frame: AudioFrame) =>
-        frames.push({
-          gated: frame.gated,
-          silence: frame.silence,
-          position: frame.position,
-          zero: frame.samples.every((s) => s === 0),
-        }),
-      );
+    session.record(format).subscribe((frame: AudioFrame) =>
+      frames.push({
+        gated: frame.gated,
+        silence: frame.silence,
+        position: frame.position,
+        zero: frame.samples.every((s) => s === 0),
+      }),
+    );
   return { clock, mock, session, frames, states, record };
 }
 

@@ -41,7 +41,8 @@ async function createHarness(): Promise<ConformanceHarness> {
     reasons: {
       busy: 'Chromium’s fake capture device cannot be made busy',
       lost: 'Chromium’s fake capture device cannot be unplugged from the page',
-      playSilence: 'Chromium’s fake capture device plays one WAV file for the whole run; it cannot switch to exact zeros',
+      playSilence:
+        'Chromium’s fake capture device plays one WAV file for the whole run; it cannot switch to exact zeros',
     },
     timing: { slackMs: 250 },
     format: { sampleRate: 48_000, channels: 1, framesPerBuffer: 1024 },
