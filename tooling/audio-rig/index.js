@@ -179,6 +179,35 @@ export function attachRig(dir) {
         'the feeder did not play again after thaw',
       );
     },
+    async addSource(name, options = {}) {
+      checkSourceName(name);
+      const { frequency = 1000, description = name } = options;
+      if (typeof description !== 'string' || /['"\\]/.test(description)) {
+        throw new Error(`rig: a description without quotes or backslashes, not ${JSON.stringify(description)}`);
+      }
+      if ((await sourceNames(env)).includes(name)) throw new Error(`rig: a source named ${name} exists already`);
+      // PulseAudio's own sine source: a second microphone with its own tone (delivered in bursts, not paced).
+      await pactl(env, [
+        'load-module',
+        'module-sine-source',
+        `source_name=${name}`,
+        `frequency=${frequency}`,
+        `rate=${state.sampleRate}`,
+        `source_properties='device.description=${JSON.stringify(description)}'`,
+      ]);
+    },
+    async removeSource(name) {
+      checkSourceName(name);
+      const modules = await pactl(env, ['list', 'short', 'modules']);
+      const line = modules
+        .split('\n')
+        .find((row) => row.includes('module-sine-source') && row.includes(`source_name=${name} `));
+      if (!line) throw new Error(`rig: no source named ${name} was added`);
+      await pactl(env, ['unload-module', line.split('\t')[0]]);
+    },
+    async sources() {
+      return sourceNames(env);
+    },
     async sourceOutputs() {
       const outputs = await pactl(env, ['list', 'short', 'source-outputs']);
       return outputs.split('\n').filter((row) => row.trim() !== '').length;
@@ -220,6 +249,20 @@ function alive(pid) {
   } catch {
     return false;
   }
+}
+
+function checkSourceName(name) {
+  if (typeof name !== 'string' || !/^[A-Za-z0-9_.-]+$/.test(name) || name === SINK || name === `${SINK}.monitor`) {
+    throw new Error(`rig: a source name is letters, digits, "_", "." or "-", not ${SINK}: ${JSON.stringify(name)}`);
+  }
+}
+
+async function sourceNames(env) {
+  const sources = await pactl(env, ['list', 'short', 'sources']);
+  return sources
+    .split('\n')
+    .filter((row) => row.trim() !== '')
+    .map((row) => row.split('\t')[1]);
 }
 
 async function sinkInputCount(env) {
