@@ -181,7 +181,7 @@ export function createBrowserAdapter(options: BrowserAdapterOptions = {}): Brows
     });
   }
 
-  const supports: AdapterSupports = { changes: true, devices: devices !== undefined };
+  const supports: AdapterSupports = { changes: true, devices: devices !== undefined, deviceChanges: false };
 
   return {
     name: 'browser',

@@ -97,7 +97,7 @@ export function createElectronAdapter(options: ElectronAdapterOptions = {}): Ele
     return unwrap(await bridge.request(appName === undefined ? { usageDescription } : { usageDescription, appName }));
   });
 
-  const supports: AdapterSupports = { changes: true, devices: devices !== undefined };
+  const supports: AdapterSupports = { changes: true, devices: devices !== undefined, deviceChanges: false };
   const adapter: ElectronAdapter = {
     name: 'electron',
     supports,
