@@ -64,6 +64,8 @@ export type Outcome =
   | { kind: 'dismissed'; appId: string }
   | { kind: 'no-input-device' }
   | { kind: 'devices'; devices: readonly AudioInputDevice[] }
+  /** `--device` names no input: found out before the file is created or the device opened. */
+  | { kind: 'device-not-found'; error: unknown; devices: readonly AudioInputDevice[] }
   | { kind: 'failed'; error: unknown }
   | { kind: 'recorded'; take: TakeSummary; ending: Ending; permission: RecordPermission };
 
@@ -90,6 +92,11 @@ export function reportOutcome(outcome: Outcome, advice: Advice): Report {
       return err(dismissedMessage(outcome.appId, advice), EXIT.notAllowed);
     case 'no-input-device':
       return err(noInputDeviceMessage(), EXIT.device);
+    case 'device-not-found':
+      return err(
+        `micgate-record: ${describeError(outcome.error)}\n${deviceListing(outcome.devices)}No file was written.\n`,
+        EXIT.device,
+      );
     case 'devices':
       if (outcome.devices.length === 0) return err(noInputDeviceMessage(), EXIT.device);
       return { stdout: deviceListing(outcome.devices), stderr: '', status: EXIT.ok };

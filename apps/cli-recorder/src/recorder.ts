@@ -90,13 +90,13 @@ async function listDevices(): Promise<Outcome> {
   }
 }
 
-/** `--device`: an id, else an exact name, else a unique part of a name; anything else as given (not found). */
-export function chooseDevice(devices: readonly AudioInputDevice[], text: string): string {
+/** `--device`: an id, else an exact name, else a unique part of a name. */
+export function chooseDevice(devices: readonly AudioInputDevice[], text: string): string | undefined {
   const exact = devices.find((device) => device.id === text) ?? devices.find((device) => device.name === text);
   if (exact) return exact.id;
   const lower = text.toLowerCase();
   const partial = devices.filter((device) => device.name?.toLowerCase().includes(lower));
-  return partial.length === 1 ? partial[0]!.id : text;
+  return partial.length === 1 ? partial[0]!.id : undefined;
 }
 
 async function askThenRecord(
@@ -120,7 +120,14 @@ async function askThenRecord(
   if (granted) {
     const devices = await adapter.devices();
     if (devices.length === 0) return { kind: 'no-input-device' };
-    if (device !== undefined) device = chooseDevice(devices, device);
+    if (device !== undefined) {
+      const chosen = chooseDevice(devices, device);
+      if (chosen === undefined) {
+        const error = new DeviceNotFoundError(`no input device matches ${JSON.stringify(device)}`);
+        return { kind: 'device-not-found', error, devices };
+      }
+      device = chosen;
+    }
   } else {
     io.stderr.write(deniedMessage(appId, output, seconds, advice));
   }
