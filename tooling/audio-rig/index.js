@@ -161,6 +161,9 @@ export function attachRig(dir) {
         await pactl(env, ['set-default-source', `${SINK}.monitor`]);
       }
       await waitFor(async () => (await sinkInputCount(env)) > 0, 5_000, 'the feeder did not reconnect after replug');
+      // A freshly loaded null sink takes 0.7–1.8 s before its monitor delivers anything, which no
+      // plugged-in microphone does: resolve once the source delivers the tone, as a real one would.
+      await firstSound(env, `${SINK}.monitor`, 5_000);
     },
     /** Stop the sound server (SIGSTOP): it keeps its socket and answers nothing, as a hung daemon does. */
     async freeze() {
@@ -263,6 +266,33 @@ async function sourceNames(env) {
     .split('\n')
     .filter((row) => row.trim() !== '')
     .map((row) => row.split('\t')[1]);
+}
+
+/** Resolves once `source` delivers a non-zero sample (read with parec); rejects after `timeoutMs`. */
+function firstSound(env, source, timeoutMs) {
+  return new Promise((resolve, reject) => {
+    const parec = spawn(
+      'parec',
+      ['--raw', '--format=float32le', '--rate=48000', '--channels=1', '--latency-msec=20', `--device=${source}`],
+      { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'ignore'] },
+    );
+    const finish = (error) => {
+      clearTimeout(timer);
+      parec.kill('SIGKILL');
+      if (error) reject(error);
+      else resolve(undefined);
+    };
+    const timer = setTimeout(() => finish(new Error(`${source} delivered no sound within ${timeoutMs} ms`)), timeoutMs);
+    parec.stdout.on('data', (chunk) => {
+      for (let at = 0; at + 4 <= chunk.length; at += 4) {
+        if (chunk.readFloatLE(at) !== 0) {
+          finish();
+          return;
+        }
+      }
+    });
+    parec.once('error', finish);
+  });
 }
 
 async function sinkInputCount(env) {
