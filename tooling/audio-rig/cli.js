@@ -3,6 +3,7 @@
 //   eval "$(node tooling/audio-rig/cli.js start)"   # prints exports: MICGATE_RIG_DIR, PULSE_SERVER, ALSA_CONFIG_PATH
 //   node tooling/audio-rig/cli.js sine 1000 [0.5]    # needs MICGATE_RIG_DIR (or --dir DIR)
 //   node tooling/audio-rig/cli.js unplug|replug|freeze|thaw|status
+//   node tooling/audio-rig/cli.js add-source NAME [HZ] | remove-source NAME | sources
 //   node tooling/audio-rig/cli.js stop
 import { attachRig, startRig, stopRig } from './index.js';
 
@@ -50,6 +51,15 @@ try {
     case 'thaw':
       await attachRig(needDir()).thaw();
       break;
+    case 'add-source':
+      await attachRig(needDir()).addSource(rest[0], rest[1] === undefined ? {} : { frequency: Number(rest[1]) });
+      break;
+    case 'remove-source':
+      await attachRig(needDir()).removeSource(rest[0]);
+      break;
+    case 'sources':
+      console.log((await attachRig(needDir()).sources()).join('\n'));
+      break;
     case 'status':
       console.log(JSON.stringify(await attachRig(needDir()).status()));
       break;
@@ -58,7 +68,7 @@ try {
       break;
     default:
       console.error(
-        'usage: cli.js start [FREQUENCY] | sine HZ [AMPLITUDE] | unplug | replug | freeze | thaw | status | stop   [--dir DIR]',
+        'usage: cli.js start [FREQUENCY] | sine HZ [AMPLITUDE] | unplug | replug | add-source NAME [HZ] | remove-source NAME | sources | freeze | thaw | status | stop   [--dir DIR]',
       );
       process.exit(2);
   }

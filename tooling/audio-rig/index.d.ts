@@ -44,6 +44,16 @@ export interface AudioRig {
   freeze(): Promise<void>;
   /** Resume a frozen sound server (SIGCONT). */
   thaw(): Promise<void>;
+  /**
+   * Plug in a second microphone while everything runs: a PulseAudio sine source named `name`
+   * (letters, digits, `_ . -`), its own tone (default 1000 Hz, amplitude 0.5), described as
+   * `description` (default `name`). Not the default source. Resolves once PulseAudio lists it.
+   */
+  addSource(name: string, options?: { frequency?: number; description?: string }): Promise<void>;
+  /** Unplug a source added with `addSource` (open captures on it lose their device). */
+  removeSource(name: string): Promise<void>;
+  /** The names of PulseAudio's sources now (`vmic.monitor` while plugged in, and each added one). */
+  sources(): Promise<string[]>;
   /** Capture streams PulseAudio has open on its sources right now. */
   sourceOutputs(): Promise<number>;
   /** Stop the feeder and the daemon and remove the folder. */

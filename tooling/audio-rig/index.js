@@ -161,6 +161,9 @@ export function attachRig(dir) {
         await pactl(env, ['set-default-source', `${SINK}.monitor`]);
       }
       await waitFor(async () => (await sinkInputCount(env)) > 0, 5_000, 'the feeder did not reconnect after replug');
+      // A freshly loaded null sink takes 0.7–1.8 s before its monitor delivers anything, which no
+      // plugged-in microphone does: resolve once the source delivers the tone, as a real one would.
+      await firstSound(env, `${SINK}.monitor`, 5_000);
     },
     /** Stop the sound server (SIGSTOP): it keeps its socket and answers nothing, as a hung daemon does. */
     async freeze() {
@@ -178,6 +181,35 @@ export function attachRig(dir) {
         10_000,
         'the feeder did not play again after thaw',
       );
+    },
+    async addSource(name, options = {}) {
+      checkSourceName(name);
+      const { frequency = 1000, description = name } = options;
+      if (typeof description !== 'string' || /['"\\]/.test(description)) {
+        throw new Error(`rig: a description without quotes or backslashes, not ${JSON.stringify(description)}`);
+      }
+      if ((await sourceNames(env)).includes(name)) throw new Error(`rig: a source named ${name} exists already`);
+      // PulseAudio's own sine source: a second microphone with its own tone (delivered in bursts, not paced).
+      await pactl(env, [
+        'load-module',
+        'module-sine-source',
+        `source_name=${name}`,
+        `frequency=${frequency}`,
+        `rate=${state.sampleRate}`,
+        `source_properties='device.description=${JSON.stringify(description)}'`,
+      ]);
+    },
+    async removeSource(name) {
+      checkSourceName(name);
+      const modules = await pactl(env, ['list', 'short', 'modules']);
+      const line = modules
+        .split('\n')
+        .find((row) => row.includes('module-sine-source') && row.includes(`source_name=${name} `));
+      if (!line) throw new Error(`rig: no source named ${name} was added`);
+      await pactl(env, ['unload-module', line.split('\t')[0]]);
+    },
+    async sources() {
+      return sourceNames(env);
     },
     async sourceOutputs() {
       const outputs = await pactl(env, ['list', 'short', 'source-outputs']);
@@ -220,6 +252,47 @@ function alive(pid) {
   } catch {
     return false;
   }
+}
+
+function checkSourceName(name) {
+  if (typeof name !== 'string' || !/^[A-Za-z0-9_.-]+$/.test(name) || name === SINK || name === `${SINK}.monitor`) {
+    throw new Error(`rig: a source name is letters, digits, "_", "." or "-", not ${SINK}: ${JSON.stringify(name)}`);
+  }
+}
+
+async function sourceNames(env) {
+  const sources = await pactl(env, ['list', 'short', 'sources']);
+  return sources
+    .split('\n')
+    .filter((row) => row.trim() !== '')
+    .map((row) => row.split('\t')[1]);
+}
+
+/** Resolves once `source` delivers a non-zero sample (read with parec); rejects after `timeoutMs`. */
+function firstSound(env, source, timeoutMs) {
+  return new Promise((resolve, reject) => {
+    const parec = spawn(
+      'parec',
+      ['--raw', '--format=float32le', '--rate=48000', '--channels=1', '--latency-msec=20', `--device=${source}`],
+      { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'ignore'] },
+    );
+    const finish = (error) => {
+      clearTimeout(timer);
+      parec.kill('SIGKILL');
+      if (error) reject(error);
+      else resolve(undefined);
+    };
+    const timer = setTimeout(() => finish(new Error(`${source} delivered no sound within ${timeoutMs} ms`)), timeoutMs);
+    parec.stdout.on('data', (chunk) => {
+      for (let at = 0; at + 4 <= chunk.length; at += 4) {
+        if (chunk.readFloatLE(at) !== 0) {
+          finish();
+          return;
+        }
+      }
+    });
+    parec.once('error', finish);
+  });
 }
 
 async function sinkInputCount(env) {

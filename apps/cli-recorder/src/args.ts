@@ -9,13 +9,17 @@ export interface RecorderOptions {
   seconds: number;
   sampleRate: number;
   channels: number;
-  device: string | number | undefined;
+  /** An input's id or name as `--list-devices` shows it, or a unique part of a name. */
+  device: string | undefined;
   appId: string;
   /** Replace an existing output file. */
   force: boolean;
 }
 
-export type ParsedArgs = { help: true } | { help: false; options: RecorderOptions };
+export type ParsedArgs =
+  | { help: true }
+  | { help: false; listDevices: true }
+  | { help: false; listDevices: false; options: RecorderOptions };
 
 /** A command-line mistake; the message names the flag. */
 export class UsageError extends MicgateError {
@@ -27,11 +31,15 @@ export class UsageError extends MicgateError {
 export const USAGE = `micgate-record: record the microphone to a WAV file, asking for permission first
 
 Usage:
-  micgate-record OUT.wav [--seconds 10] [--device NAME] [--rate 48000] [--channels 1] [--app-id ID] [--force]
+  micgate-record OUT.wav [--seconds 10] [--device ID|NAME] [--rate 48000] [--channels 1] [--app-id ID] [--force]
+  micgate-record --list-devices
 
 Options:
   -s, --seconds N     how long to record (default 10); Ctrl-C stops early and keeps a valid file
-  -d, --device NAME   input device: a PortAudio device index or (part of) its name (default: the system default)
+  -d, --device ID     input device: its id or name as --list-devices shows them, or a unique part of
+                      the name (default: the system default). Unplugged while recording: silence
+                      until it is back, then it records on
+  -l, --list-devices  list the input devices (id, name, which is the default) and exit
   -r, --rate HZ       sample rate, ${FORMAT_LIMITS.sampleRate.min}–${FORMAT_LIMITS.sampleRate.max} (default 48000)
   -c, --channels N    channels, ${FORMAT_LIMITS.channels.min}–${FORMAT_LIMITS.channels.max} (default 1)
       --app-id ID     the app id the decision is remembered under (default ${DEFAULT_APP_ID})
@@ -57,6 +65,10 @@ export function parseRecorderArgs(argv: readonly string[]): ParsedArgs {
   }
   const { values, positionals } = parsed;
   if (values.help) return { help: true };
+  if (values['list-devices']) {
+    if (positionals.length > 0) throw new UsageError('--list-devices takes no output file');
+    return { help: false, listDevices: true };
+  }
   const [output, ...extra] = positionals;
   if (output === undefined || output === '')
     throw new UsageError('missing the output file, e.g. `micgate-record out.wav`');
@@ -79,13 +91,13 @@ export function parseRecorderArgs(argv: readonly string[]): ParsedArgs {
       `--app-id must be 1–200 letters, digits or . _ - @ / + (not starting with -); got ${JSON.stringify(appId)}`,
     );
   }
-  let device: string | number | undefined;
-  if (values.device !== undefined) {
-    if (values.device.trim() === '') throw new UsageError('--device must name a device (an index or part of its name)');
-    device = /^\d+$/.test(values.device) ? Number(values.device) : values.device;
+  const device = values.device;
+  if (device !== undefined && device.trim() === '') {
+    throw new UsageError('--device must name a device (its id or name: see --list-devices)');
   }
   return {
     help: false,
+    listDevices: false,
     options: { output, seconds, sampleRate, channels, device, appId, force: values.force === true },
   };
 }
@@ -98,6 +110,7 @@ function parse(argv: readonly string[]) {
     options: {
       seconds: { type: 'string', short: 's' },
       device: { type: 'string', short: 'd' },
+      'list-devices': { type: 'boolean', short: 'l' },
       rate: { type: 'string', short: 'r' },
       channels: { type: 'string', short: 'c' },
       'app-id': { type: 'string' },

@@ -18,9 +18,11 @@ or record from the synthetic device of @micgate/mock in code.
 }
 
 export function deviceListing(devices: readonly AudioInputDevice[]): string {
-  if (devices.length === 0) return 'PortAudio lists no input devices.\n';
-  const lines = devices.map((device) => `  ${device.id}  ${device.name}${device.isDefault ? '  [default]' : ''}`);
-  return `Input devices; use --device with an index or part of a name:\n${lines.join('\n')}\n`;
+  if (devices.length === 0) return 'There are no input devices.\n';
+  const lines = devices.map(
+    (device) => `  ${device.id}  ${device.name ?? '(name hidden)'}${device.isDefault ? '  [default]' : ''}`,
+  );
+  return `Input devices; use --device with an id or a name:\n${lines.join('\n')}\n`;
 }
 
 export function deniedMessage(appId: string, output: string, seconds: number, advice: Advice): string {

@@ -38,6 +38,8 @@ export interface TakeSummary {
   startupFrames: number;
   /** Silence while access was not granted (denied, or turned off during the take). */
   accessOffFrames: number;
+  /** Silence while the input device was gone (unplugged), waiting for it to come back. */
+  deviceLostFrames: number;
   /** Loudest sample from the microphone, 0…1. */
   peak: number;
   /** Input lost because the program fell behind. */
@@ -61,6 +63,9 @@ export type Outcome =
   | { kind: 'cannot-ask'; appId: string }
   | { kind: 'dismissed'; appId: string }
   | { kind: 'no-input-device' }
+  | { kind: 'devices'; devices: readonly AudioInputDevice[] }
+  /** `--device` names no input: found out before the file is created or the device opened. */
+  | { kind: 'device-not-found'; error: unknown; devices: readonly AudioInputDevice[] }
   | { kind: 'failed'; error: unknown }
   | { kind: 'recorded'; take: TakeSummary; ending: Ending; permission: RecordPermission };
 
@@ -87,6 +92,14 @@ export function reportOutcome(outcome: Outcome, advice: Advice): Report {
       return err(dismissedMessage(outcome.appId, advice), EXIT.notAllowed);
     case 'no-input-device':
       return err(noInputDeviceMessage(), EXIT.device);
+    case 'device-not-found':
+      return err(
+        `micgate-record: ${describeError(outcome.error)}\n${deviceListing(outcome.devices)}No file was written.\n`,
+        EXIT.device,
+      );
+    case 'devices':
+      if (outcome.devices.length === 0) return err(noInputDeviceMessage(), EXIT.device);
+      return { stdout: deviceListing(outcome.devices), stderr: '', status: EXIT.ok };
     case 'failed':
       return err(`micgate-record: ${describeError(outcome.error)}\n`, EXIT.failed);
     case 'recorded':
@@ -144,6 +157,11 @@ function recorded(take: TakeSummary, ending: Ending, permission: RecordPermissio
   const startup = take.startupFrames / take.sampleRate;
   if (startup >= STARTUP_SILENCE_WORTH_SAYING_S)
     lines.push(`The microphone took ${formatSeconds(startup)} to start: the file begins with that much silence.`);
+  if (take.deviceLostFrames > 0) {
+    lines.push(
+      `The input device was gone for ${formatSeconds(take.deviceLostFrames / take.sampleRate)}: that much of the file is silence, recorded on when it came back.`,
+    );
+  }
   if (take.accessOffFrames > 0) {
     const off = `${formatSeconds(take.accessOffFrames / take.sampleRate)} of it is silence because microphone access was off`;
     lines.push(

@@ -1,5 +1,6 @@
 import { unlinkSync } from 'node:fs';
 import {
+  type AudioInputDevice,
   type AudioSession,
   createAudioSession,
   DeviceBusyError,
@@ -7,11 +8,12 @@ import {
   DeviceNotFoundError,
   measureLevel,
   PromptUnavailableError,
+  type SilenceReason,
   WavWriteError,
 } from '@micgate/core';
 import { type CaptureLoss, createNodeAdapter, type NodeAdapter } from '@micgate/node';
 import { type Advice, adviceIn, adviceStyleFor } from './advice.js';
-import { parseRecorderArgs, type RecorderOptions, USAGE, UsageError } from './args.js';
+import { DEFAULT_APP_ID, parseRecorderArgs, type RecorderOptions, USAGE, UsageError } from './args.js';
 import { deniedMessage, formatSeconds, notWavWarning } from './messages.js';
 import { type MeterState, meterLine, progressLine } from './meter.js';
 import { type Ending, type Outcome, reportOutcome, type TakeSummary } from './outcome.js';
@@ -49,6 +51,7 @@ async function run(argv: readonly string[], io: RecorderIo, advice: Advice): Pro
   try {
     const parsed = parseRecorderArgs(argv);
     if (parsed.help) return { kind: 'help', usage: USAGE };
+    if (parsed.listDevices) return await listDevices();
     options = parsed.options;
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
@@ -62,7 +65,6 @@ async function run(argv: readonly string[], io: RecorderIo, advice: Advice): Pro
   const losses = new InputLossTally();
   const adapter = createNodeAdapter({
     appId: options.appId,
-    ...(options.device === undefined ? {} : { device: options.device }),
     capture: { onOverflow: (loss) => losses.report(loss) },
     onError: (error) => io.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`),
   });
@@ -75,6 +77,26 @@ async function run(argv: readonly string[], io: RecorderIo, advice: Advice): Pro
     session.close();
     adapter.close();
   }
+}
+
+async function listDevices(): Promise<Outcome> {
+  const adapter = createNodeAdapter({ appId: DEFAULT_APP_ID, onError: () => {} });
+  try {
+    return { kind: 'devices', devices: await adapter.devices() };
+  } catch (error) {
+    return { kind: 'failed', error };
+  } finally {
+    adapter.close();
+  }
+}
+
+/** `--device`: an id, else an exact name, else a unique part of a name. */
+export function chooseDevice(devices: readonly AudioInputDevice[], text: string): string | undefined {
+  const exact = devices.find((device) => device.id === text) ?? devices.find((device) => device.name === text);
+  if (exact) return exact.id;
+  const lower = text.toLowerCase();
+  const partial = devices.filter((device) => device.name?.toLowerCase().includes(lower));
+  return partial.length === 1 ? partial[0]!.id : undefined;
 }
 
 async function askThenRecord(
@@ -94,13 +116,22 @@ async function askThenRecord(
     return { kind: 'cannot-ask', appId };
   }
   if (!granted && session.recordPermission === 'undetermined') return { kind: 'dismissed', appId };
+  let device = options.device;
   if (granted) {
     const devices = await adapter.devices();
     if (devices.length === 0) return { kind: 'no-input-device' };
+    if (device !== undefined) {
+      const chosen = chooseDevice(devices, device);
+      if (chosen === undefined) {
+        const error = new DeviceNotFoundError(`no input device matches ${JSON.stringify(device)}`);
+        return { kind: 'device-not-found', error, devices };
+      }
+      device = chosen;
+    }
   } else {
     io.stderr.write(deniedMessage(appId, output, seconds, advice));
   }
-  return record(options, adapter, session, io, losses);
+  return record({ ...options, device }, adapter, session, io, losses);
 }
 
 async function record(
@@ -124,17 +155,19 @@ async function record(
     deviceFrames: 0,
     startupFrames: 0,
     accessOffFrames: 0,
+    deviceLostFrames: 0,
     peak: 0,
     lostFrames: 0,
     overflows: 0,
   };
   let loudestDb = Number.NEGATIVE_INFINITY; // since the last meter update
   let lastGated = true;
+  let lastSilence: SilenceReason | undefined;
   const state = (): MeterState => ({
     elapsedSeconds: take.frames / sampleRate,
     totalSeconds: totalFrames / sampleRate,
     dbfs: loudestDb,
-    silenceReason: lastGated ? silenceReason(session) : undefined,
+    silenceReason: lastGated ? silenceReason(session, lastSilence) : undefined,
   });
 
   const interactive = io.stderr.isTTY === true;
@@ -175,33 +208,39 @@ async function record(
     };
     const stopInterrupt = io.onInterrupt(() => end({ kind: 'interrupted' }));
     let subscription: { unsubscribe(): void } | undefined;
-    subscription = session.record({ sampleRate, channels, framesPerBuffer }).subscribe({
-      next: (frame) => {
-        if (settled) return;
-        const count = Math.min(frame.frames, totalFrames - take.frames);
-        const samples = count === frame.frames ? frame.samples : frame.samples.subarray(0, count * channels);
-        try {
-          file.append(samples);
-        } catch (error) {
-          // A full disk or a vanished file: stop; the writer kept whole frames and a true header.
-          take.frames = file.frames;
-          end({ kind: error instanceof WavWriteError ? 'write-failed' : 'failed', error });
-          return;
-        }
-        take.frames += count;
-        lastGated = frame.gated;
-        if (!frame.gated) {
-          take.deviceFrames += count;
-          const level = measureLevel(samples);
-          loudestDb = Math.max(loudestDb, level.dbfs);
-          take.peak = Math.max(take.peak, level.peak);
-        } else if (session.recordPermission === 'granted' && take.deviceFrames === 0) take.startupFrames += count;
-        else if (session.recordPermission !== 'granted') take.accessOffFrames += count;
-        if (take.frames >= totalFrames) end({ kind: 'done' });
-      },
-      error: (error: unknown) => end({ kind: 'failed', error }),
-      complete: () => end({ kind: 'done' }),
-    });
+    // 'wait': an unplugged device is silence until it (or, following the default, a new default) is back.
+    const recordOptions = { sampleRate, channels, framesPerBuffer, onDeviceLost: 'wait' as const };
+    subscription = session
+      .record(options.device === undefined ? recordOptions : { ...recordOptions, device: options.device })
+      .subscribe({
+        next: (frame) => {
+          if (settled) return;
+          const count = Math.min(frame.frames, totalFrames - take.frames);
+          const samples = count === frame.frames ? frame.samples : frame.samples.subarray(0, count * channels);
+          try {
+            file.append(samples);
+          } catch (error) {
+            // A full disk or a vanished file: stop; the writer kept whole frames and a true header.
+            take.frames = file.frames;
+            end({ kind: error instanceof WavWriteError ? 'write-failed' : 'failed', error });
+            return;
+          }
+          take.frames += count;
+          lastGated = frame.gated;
+          lastSilence = frame.silence;
+          if (frame.silence === 'device-lost') take.deviceLostFrames += count;
+          else if (!frame.gated) {
+            take.deviceFrames += count;
+            const level = measureLevel(samples);
+            loudestDb = Math.max(loudestDb, level.dbfs);
+            take.peak = Math.max(take.peak, level.peak);
+          } else if (session.recordPermission === 'granted' && take.deviceFrames === 0) take.startupFrames += count;
+          else if (session.recordPermission !== 'granted') take.accessOffFrames += count;
+          if (take.frames >= totalFrames) end({ kind: 'done' });
+        },
+        error: (error: unknown) => end({ kind: 'failed', error }),
+        complete: () => end({ kind: 'done' }),
+      });
     if (settled) subscription.unsubscribe();
   });
   clearInterval(meter);
@@ -228,7 +267,8 @@ async function record(
   return { kind: 'recorded', take, ending: finalEnding, permission: session.recordPermission };
 }
 
-function silenceReason(session: AudioSession): string {
+function silenceReason(session: AudioSession, silence: SilenceReason | undefined): string {
+  if (silence === 'device-lost') return 'device lost, waiting for it';
   switch (session.recordPermission) {
     case 'granted':
       return 'starting the microphone';

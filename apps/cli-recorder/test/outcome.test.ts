@@ -13,6 +13,7 @@ const take = (over: Partial<TakeSummary> = {}): TakeSummary => ({
   deviceFrames: 91_200,
   startupFrames: 4_800,
   accessOffFrames: 0,
+  deviceLostFrames: 0,
   peak: 0.5,
   lostFrames: 0,
   overflows: 0,
@@ -156,6 +157,34 @@ describe('reportOutcome: what happened → what is printed → the exit status',
     expect(reportOutcome(recorded({ accessOffFrames: 48_000 }), npx).stderr).toMatch(
       /1 s of it is silence because microphone access was off\.\n$/,
     );
+  });
+
+  it('says how long the device was gone when it came back during the take', () => {
+    expect(reportOutcome(recorded({ deviceLostFrames: 240_000 }), npx)).toMatchObject({
+      status: EXIT.ok,
+      stderr: expect.stringMatching(
+        /\nThe input device was gone for 5 s: that much of the file is silence, recorded on when it came back\.\n$/,
+      ),
+    });
+    expect(reportOutcome(recorded({}), npx).stderr).not.toMatch(/gone/);
+  });
+
+  it('lists the devices on stdout, status 0; none is the no-device advice, status 3', () => {
+    const devices = [
+      { id: 'pulse:vmic.monitor', name: 'Monitor of Null Output', isDefault: true },
+      { id: 'pulse:second', name: 'Second', isDefault: false },
+    ];
+    expect(reportOutcome({ kind: 'devices', devices }, npx)).toEqual({
+      stdout:
+        'Input devices; use --device with an id or a name:\n  pulse:vmic.monitor  Monitor of Null Output  [default]\n  pulse:second  Second\n',
+      stderr: '',
+      status: EXIT.ok,
+    });
+    expect(reportOutcome({ kind: 'devices', devices: [] }, npx)).toMatchObject({
+      stdout: '',
+      status: EXIT.device,
+      stderr: expect.stringContaining('No audio input device was found'),
+    });
   });
 
   it('prints the repository form of the advice where it runs', () => {

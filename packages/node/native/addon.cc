@@ -37,6 +37,7 @@
 
 #if defined(MICGATE_HAVE_ALSA)
 #include <alsa/asoundlib.h>
+#include <pa_linux_alsa.h>
 #endif
 
 #include "completions.h"
@@ -229,6 +230,9 @@ class CaptureStream : public Napi::ObjectWrap<CaptureStream> {
     core_->sampleRate = options.Get("sampleRate").As<Napi::Number>().DoubleValue();
     framesPerBuffer_ = options.Get("framesPerBuffer").As<Napi::Number>().Uint32Value();
     latency_ = options.Get("latency").As<Napi::Number>().DoubleValue();
+    // Optional: an ALSA device string (e.g. "pulse:DEVICE=<source>") opened instead of `device`.
+    Napi::Value deviceString = options.Get("deviceString");
+    if (deviceString.IsString()) deviceString_ = deviceString.As<Napi::String>().Utf8Value();
     uint32_t ringFrames = options.Get("ringFrames").As<Napi::Number>().Uint32Value();
     if (core_->channels < 1 || framesPerBuffer_ < 1 || !(core_->sampleRate > 0) || ringFrames < framesPerBuffer_) {
       Napi::RangeError::New(env, "CaptureStream: invalid options").ThrowAsJavaScriptException();
@@ -292,11 +296,21 @@ class CaptureStream : public Napi::ObjectWrap<CaptureStream> {
     input.suggestedLatency = latency_;
     input.hostApiSpecificStreamInfo = nullptr;
     unsigned long framesPerBuffer = framesPerBuffer_;
-    shared_->worker->Post([shared, core, input, framesPerBuffer, deferred] {
+    std::string deviceString = deviceString_;
+    shared_->worker->Post([shared, core, input, framesPerBuffer, deviceString, deferred]() mutable {
       PaFailure failure;
       double inputLatency = 0;
       double sampleRate = core->sampleRate;
       bool ok = EnsurePortAudio(*shared, failure);
+#if defined(MICGATE_HAVE_ALSA)
+      PaAlsaStreamInfo alsaDevice;
+      if (ok && !deviceString.empty()) {
+        PaAlsa_InitializeStreamInfo(&alsaDevice);
+        alsaDevice.deviceString = deviceString.c_str();
+        input.device = paUseHostApiSpecificDeviceSpecification;
+        input.hostApiSpecificStreamInfo = &alsaDevice;
+      }
+#endif
       if (ok) {
         PaError result = Pa_OpenStream(&core->stream, &input, nullptr, core->sampleRate, framesPerBuffer, paClipOff, &CaptureStream::OnAudio, core.get());
         if (result != paNoError) {
@@ -493,6 +507,7 @@ class CaptureStream : public Napi::ObjectWrap<CaptureStream> {
   bool started_ = false;
   bool closeRequested_ = false;
   PaDeviceIndex device_ = paNoDevice;
+  std::string deviceString_;
   uint32_t framesPerBuffer_ = 1024;
   double latency_ = 0;
   Napi::FunctionReference onData_;

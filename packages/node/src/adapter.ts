@@ -1,6 +1,7 @@
 import {
   type AudioFormat,
   type AudioInputDevice,
+  type CaptureRequest,
   type DeviceFrame,
   InvalidArgumentError,
   type PromptRequest,
@@ -13,6 +14,7 @@ import {
   type CaptureOptions,
   checkCaptureOptions,
   type DeviceSelector,
+  inputDeviceChanges,
   listInputDevices,
   openCapture,
 } from './capture/index.js';
@@ -29,7 +31,11 @@ export interface NodeAdapterOptions {
   store?: PermissionStore;
   /** The folder for the default store; default `$XDG_CONFIG_HOME/micgate`. Not with `store`. */
   configDir?: string;
-  /** Input device: PortAudio index, id (`ALSA:pulse`), exact name or a unique part of a name; default the system default input. */
+  /**
+   * Input device when a recording names none: an id as `devices()` lists it (`pulse:<source>` with a
+   * sound server, else `ALSA:<name>`), exact name, PortAudio index or a unique part of a name;
+   * default the system default input.
+   */
   device?: DeviceSelector;
   /** Capture tuning passed to `openCapture`: `latency`, `bufferSeconds`, `onOverflow` (lost input is reported there). */
   capture?: Omit<CaptureOptions, 'device'>;
@@ -52,8 +58,13 @@ export interface NodeAdapter extends RecordPermissionAdapter {
   readonly store: PermissionStore;
   /** Changes made with `micgate grant|deny|reset` or by another process. */
   changes(): Observable<RecordPermission>;
-  /** The input devices PortAudio sees now. */
+  readonly supports: { changes: true; devices: true; deviceChanges: true };
+  /** The inputs now: the sound server's sources, else PortAudio's devices. */
   devices(): Promise<AudioInputDevice[]>;
+  /** The inputs now, then the whole list on every change (plug, unplug, a new default). */
+  deviceChanges(): Observable<readonly AudioInputDevice[]>;
+  /** `request.device`: an id (or name) as `devices()` lists it; default the adapter's `device` option. */
+  capture(format: AudioFormat, request?: CaptureRequest): Observable<DeviceFrame>;
   /**
    * Release the adapter (the app's to call; `session.close()` leaves it open): a prompt still
    * waiting resolves as dismissed ('undetermined', nothing remembered), later prompts resolve so
@@ -144,7 +155,7 @@ export function createNodeAdapter(options: NodeAdapterOptions): NodeAdapter {
 
   return {
     name: 'node',
-    supports: { changes: true, devices: true, deviceChanges: false },
+    supports: { changes: true, devices: true, deviceChanges: true },
     appId,
     store,
     status: () => store.get(appId),
@@ -164,11 +175,19 @@ export function createNodeAdapter(options: NodeAdapterOptions): NodeAdapter {
         takeUntil(closed$),
       );
     },
-    capture(format: AudioFormat): Observable<DeviceFrame> {
-      return openCapture(format, captureOptions).pipe(takeUntil(closed$));
+    capture(format: AudioFormat, request?: CaptureRequest): Observable<DeviceFrame> {
+      const chosen = request?.device;
+      if (chosen !== undefined && (typeof chosen !== 'string' || chosen.trim() === '')) {
+        throw new InvalidArgumentError('device', chosen, 'an input id or name');
+      }
+      const options = chosen === undefined ? captureOptions : { ...captureOptions, device: chosen };
+      return openCapture(format, options).pipe(takeUntil(closed$));
     },
     devices(): Promise<AudioInputDevice[]> {
       return listInputDevices();
+    },
+    deviceChanges(): Observable<readonly AudioInputDevice[]> {
+      return inputDeviceChanges().pipe(takeUntil(closed$));
     },
     close() {
       if (closed) return;

@@ -5,6 +5,7 @@ export {
   type CaptureStats,
   captureStats,
   type DeviceSelector,
+  inputDeviceChanges,
   listInputDevices,
   openCapture,
   portAudioVersion,

@@ -6,9 +6,10 @@ import { existsSync } from 'node:fs';
 import { test } from 'node:test';
 import { startRig } from '../index.js';
 
-function recordSource(env, seconds) {
+function recordSource(env, seconds, device) {
   return new Promise((resolve, reject) => {
-    const parec = spawn('parec', ['--raw', '--format=float32le', '--rate=48000', '--channels=1', '--latency-msec=20'], {
+    const args = ['--raw', '--format=float32le', '--rate=48000', '--channels=1', '--latency-msec=20'];
+    const parec = spawn('parec', device === undefined ? args : [...args, `--device=${device}`], {
       env: { ...process.env, ...env },
     });
     const chunks = [];
@@ -73,4 +74,27 @@ test('the rig plays a settable sine, unplugs, replugs and stops cleanly', { time
   assert.equal(alive(daemonPid), false, 'the daemon is gone');
   assert.equal(alive(feederPid), false, 'the feeder is gone');
   assert.equal(existsSync(rig.dir), false, 'the folder is removed');
+});
+
+test('a second source comes and goes while the rig runs', { timeout: 60_000 }, async () => {
+  const rig = await startRig({ frequency: 440, amplitude: 0.5 });
+  try {
+    assert.deepEqual(await rig.sources(), ['vmic.monitor']);
+    await rig.addSource('second', { frequency: 1000, description: 'Second microphone' });
+    assert.deepEqual(await rig.sources(), ['vmic.monitor', 'second']);
+    await assert.rejects(rig.addSource('second'), /exists already/);
+    await assert.rejects(rig.addSource('bad name'), /source name/);
+    const samples = (await recordSource(rig.env, 1, 'second')).subarray(4800);
+    assert.ok(Math.abs(frequencyOf(samples) / 1000 - 1) < 0.01, `second source: ${frequencyOf(samples)} Hz`);
+    const first = (await recordSource(rig.env, 0.6)).subarray(4800);
+    assert.ok(
+      Math.abs(frequencyOf(first) / 440 - 1) < 0.01,
+      `the default is still the rig's: ${frequencyOf(first)} Hz`,
+    );
+    await rig.removeSource('second');
+    assert.deepEqual(await rig.sources(), ['vmic.monitor']);
+    await assert.rejects(rig.removeSource('second'), /no source named second/);
+  } finally {
+    await rig.stop();
+  }
 });

@@ -17,6 +17,8 @@ export interface NativeDevice {
 
 export interface NativeStreamOptions {
   device: number;
+  /** ALSA only: a device string (`pulse:DEVICE=<source>`) opened instead of `device`. */
+  deviceString?: string;
   channels: number;
   sampleRate: number;
   framesPerBuffer: number;

@@ -6,9 +6,10 @@ import {
   MicgateError,
   resolveFormat,
 } from '@micgate/core';
-import { Observable } from 'rxjs';
+import { Observable, type Subscription } from 'rxjs';
 import { loadBinding, type NativeCaptureStream } from './binding.js';
 import { assertDeviceSelector, type DeviceSelector, findDevice } from './devices.js';
+import { inputDeviceChanges } from './device-changes.js';
 import { mapOpenError } from './errors.js';
 import { DEFAULT_TIMEOUT_SECONDS, serverTimeoutError, withTimeout } from './timeout.js';
 
@@ -113,11 +114,13 @@ export function openCapture(format: AudioFormat, options: CaptureOptions = {}): 
     let stream: NativeCaptureStream | undefined;
     let closed = false;
     let watchdog: NodeJS.Timeout | undefined;
+    let lossWatch: Subscription | undefined;
 
     const release = () => {
       if (closed) return;
       closed = true;
       clearInterval(watchdog);
+      lossWatch?.unsubscribe();
       if (!stream) return;
       const { framesLost, inputOverflows } = stream.stats();
       closedTotals.framesLost += framesLost;
@@ -135,21 +138,23 @@ export function openCapture(format: AudioFormat, options: CaptureOptions = {}): 
 
     let deviceName = selector === undefined ? 'default' : String(selector);
     const open = async () => {
-      const device = await findDevice(selector, timeoutSeconds);
-      deviceName = device.name;
+      const entry = await findDevice(selector, timeoutSeconds);
+      const { device } = entry;
+      deviceName = device.name ?? device.id;
       if (closed) return;
-      if (channels > device.maxInputChannels) {
-        throw new InvalidArgumentError('channels', channels, `at most ${device.maxInputChannels} for "${device.name}"`);
+      if (channels > entry.maxInputChannels) {
+        throw new InvalidArgumentError('channels', channels, `at most ${entry.maxInputChannels} for "${deviceName}"`);
       }
       const ringFrames = Math.max(4 * framesPerBuffer, Math.ceil(bufferSeconds * sampleRate));
       let reportedLoss = 0;
       const opened = new binding.CaptureStream(
         {
-          device: device.index,
+          device: entry.open.index,
+          ...(entry.open.deviceString === undefined ? {} : { deviceString: entry.open.deviceString }),
           channels,
           sampleRate,
           framesPerBuffer,
-          latency: latency ?? device.defaultLowInputLatency,
+          latency: latency ?? entry.defaultLowInputLatency,
           ringFrames,
         },
         (samples, time, framesLost) => {
@@ -165,7 +170,7 @@ export function openCapture(format: AudioFormat, options: CaptureOptions = {}): 
           subscriber.next({ samples, frames: framesPerBuffer, sampleRate, channels, time });
         },
         (_reason, message) =>
-          fail(new DeviceLostError(`the input device "${device.name}" went away during capture (${message})`)),
+          fail(new DeviceLostError(`the input device "${deviceName}" went away during capture (${message})`)),
       );
       stream = opened;
       live.add(opened);
@@ -196,11 +201,30 @@ export function openCapture(format: AudioFormat, options: CaptureOptions = {}): 
       };
       watchdog = setInterval(check, Math.min(500, timeoutSeconds * 250));
       watchdog.unref();
+      // The sound server says at once when a source goes away (the stream itself may only stall).
+      if (entry.watched)
+        lossWatch = watchForRemoval(device.id, () =>
+          fail(
+            new DeviceLostError(
+              `the input device "${deviceName}" went away during capture (the sound server removed it)`,
+            ),
+          ),
+        );
     };
     open().catch((error: unknown) =>
       fail(error instanceof MicgateError ? error : mapOpenError(error, deviceName, { channels, sampleRate })),
     );
     return release;
+  });
+}
+
+/** Call `onGone` once the device stream, having listed `id`, lists it no more. */
+function watchForRemoval(id: string, onGone: () => void): Subscription {
+  let seen = false;
+  return inputDeviceChanges().subscribe((devices) => {
+    const present = devices.some((device) => device.id === id);
+    if (present) seen = true;
+    else if (seen) onGone();
   });
 }
 
