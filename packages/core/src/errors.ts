@@ -8,6 +8,8 @@ export const ErrorCode = Object.freeze({
   DeviceNotFound: 'ERR_MICGATE_DEVICE_NOT_FOUND',
   DeviceBusy: 'ERR_MICGATE_DEVICE_BUSY',
   DeviceLost: 'ERR_MICGATE_DEVICE_LOST',
+  /** A (re)opened device cannot give the recording's sample rate or channel count. */
+  UnsupportedFormat: 'ERR_MICGATE_UNSUPPORTED_FORMAT',
   PromptUnavailable: 'ERR_MICGATE_PROMPT_UNAVAILABLE',
   MicrophoneDenied: 'ERR_MICGATE_PERMISSION_DENIED',
   SessionClosed: 'ERR_MICGATE_SESSION_CLOSED',
@@ -66,6 +68,13 @@ export class DeviceBusyError extends MicgateError {
 export class DeviceLostError extends MicgateError {
   constructor(message = 'the audio input device went away during capture', options?: ErrorOptions) {
     super(ErrorCode.DeviceLost, message, options);
+  }
+}
+
+/** The device cannot give the asked format (e.g. reopened after a loss at another rate or channel count). */
+export class UnsupportedFormatError extends MicgateError {
+  constructor(message = 'the audio input device cannot give the asked format', options?: ErrorOptions) {
+    super(ErrorCode.UnsupportedFormat, message, options);
   }
 }
 
@@ -139,6 +148,8 @@ function build(code: string, message: string): MicgateError {
       return new DeviceBusyError(message);
     case ErrorCode.DeviceLost:
       return new DeviceLostError(message);
+    case ErrorCode.UnsupportedFormat:
+      return new UnsupportedFormatError(message);
     case ErrorCode.PromptUnavailable:
       return new PromptUnavailableError(message);
     case ErrorCode.MicrophoneDenied:

@@ -10,6 +10,7 @@ export type {
   DeviceFrame,
   PromptRequest,
   RecordPermission,
+  RecordOptions,
   RecordPermissionAdapter,
   RecordPermissionResponse,
   RequestOptions,
@@ -30,6 +31,7 @@ export {
   PromptUnavailableError,
   SessionClosedError,
   toErrorData,
+  UnsupportedFormatError,
 } from './errors.js';
 export { bufferDuration, DEFAULT_FORMAT, FORMAT_LIMITS, resolveFormat } from './format.js';
 export { createPacedClock, type PacedClock } from './paced-clock.js';

@@ -20,6 +20,7 @@ import {
   SessionClosedError,
 } from './errors.js';
 import { isBlankUsageDescription } from './usage-description.js';
+import { deviceList } from './device-list.js';
 import { resolveFormat } from './format.js';
 import { permissionSilence, silenceGate, silentForEach } from './gate.js';
 import { GuardedStream } from './guarded-stream.js';
@@ -30,6 +31,7 @@ import type {
   AudioFrame,
   AudioSession,
   AudioSessionOptions,
+  RecordOptions,
   RecordPermission,
   RecordPermissionAdapter,
   RecordPermissionResponse,
@@ -305,7 +307,9 @@ export function createAudioSession(options: AudioSessionOptions): AudioSession {
     });
   }
 
-  function record(requested?: Partial<AudioFormat>): Observable<AudioFrame> {
+  const devices$ = deviceList(adapter).pipe(takeUntil(closed$));
+
+  function record(requested?: RecordOptions): Observable<AudioFrame> {
     const format = resolveFormat(requested);
     if (closed) throw new SessionClosedError();
     const key = `${format.sampleRate}/${format.channels}/${format.framesPerBuffer}`;
@@ -354,6 +358,7 @@ export function createAudioSession(options: AudioSessionOptions): AudioSession {
     setInputMuted,
     requestRecordPermission,
     record,
+    devices$,
     close,
   };
 }

@@ -60,7 +60,8 @@ export type AdapterCaptureState = 'idle' | 'starting' | 'running' | 'needs-user-
 
 export interface AudioInputDevice {
   id: string;
-  name: string;
+  /** undefined while the platform hides names until the microphone is granted (browser). Never ''. */
+  name: string | undefined;
   isDefault: boolean;
   maxChannels?: number;
   defaultSampleRate?: number;
@@ -83,11 +84,13 @@ export interface AdapterSupports {
   changes: boolean;
   /** `devices()` exists and lists input devices. */
   devices: boolean;
+  /** deviceChanges() exists: the inputs now, then every change (plug, unplug, new default). */
+  deviceChanges: boolean;
 }
 
-/** Reserved for choosing an input per recording; adapters may ignore it for now. */
+/** Which input one capture opens. */
 export interface CaptureRequest {
-  /** The input device's id, as `devices()` lists it. */
+  /** The input's id as devices() lists it; undefined = follow the system default. */
   device?: string;
 }
 
@@ -113,10 +116,14 @@ export interface RecordPermissionAdapter {
   /**
    * Subscribing opens the device; unsubscribing closes it. Buffers are exactly `format.framesPerBuffer`
    * frames, delivered at the real-time pace, each `time` one buffer's duration after the one before.
+   * Errors `DeviceNotFoundError` before opening anything when `request.device` is not an input now;
+   * errors `DeviceLostError` when the open device goes away.
    */
-  capture(format: AudioFormat): Observable<DeviceFrame>;
+  capture(format: AudioFormat, request?: CaptureRequest): Observable<DeviceFrame>;
   /** The input devices. Present exactly when `supports.devices`. */
   devices?(): Promise<AudioInputDevice[]>;
+  /** The inputs now, then every change (plug, unplug, new default). Present exactly when `supports.deviceChanges`. */
+  deviceChanges?(): Observable<readonly AudioInputDevice[]>;
   /** Release everything: an open prompt resolves 'undetermined'; watchers and timers stop. */
   close?(): void;
   /**
@@ -124,6 +131,15 @@ export interface RecordPermissionAdapter {
    * silence the reason 'needs-user-gesture'. The browser and Electron adapters have it.
    */
   readonly captureState$?: Observable<AdapterCaptureState>;
+}
+
+/** What a recording captures: the format (each field defaulted), which input, and what a lost input does. */
+export interface RecordOptions extends Partial<AudioFormat> {
+  /** An input's id or name (id first, then exact name). Default: follow the system default. */
+  device?: string;
+  /** Device went away: 'wait' (default) = gated zeros with silence 'device-lost', positions run on,
+   *  reopened when it (or, following the default, the new default) is back; 'end' = DeviceLostError. */
+  onDeviceLost?: 'wait' | 'end';
 }
 
 export type RecordPermissionResponse = (granted: boolean, error?: Error) => void;
@@ -151,7 +167,9 @@ export interface AudioSession {
    * granted, then the device's audio. Subscribing while undetermined asks the user.
    * Throws `InvalidArgumentError` (naming the field) at once for a bad format.
    */
-  record(format?: Partial<AudioFormat>): Observable<AudioFrame>;
+  record(options?: RecordOptions): Observable<AudioFrame>;
+  /** The inputs now, then every change (one list then complete when the adapter only has devices()). */
+  readonly devices$: Observable<readonly AudioInputDevice[]>;
   /**
    * Why the app hears zeros now: the `silence` of the latest frame of any recording, or with no
    * recording running the reason one would start with (permission, prompt, mute; 'device-lost'

@@ -16,7 +16,7 @@ function adapter(overrides: Partial<RecordPermissionAdapter> = {}) {
   const changes = new Subject<RecordPermission>();
   const base: RecordPermissionAdapter = {
     name: 'test',
-    supports: { changes: true, devices: false },
+    supports: { changes: true, devices: false, deviceChanges: false },
     status: async () => state.decision,
     prompt: async () => {
       state.decision = 'granted';
@@ -91,7 +91,7 @@ describe('the adapter manifest', () => {
     const { changes: _none, ...withoutChanges } = base;
     state.decision = 'denied';
     const session = open({
-      adapter: { ...withoutChanges, supports: { changes: false, devices: false } },
+      adapter: { ...withoutChanges, supports: { changes: false, devices: false, deviceChanges: false } },
       usageDescription: 'x',
     });
     await expect(session.requestRecordPermission()).resolves.toBe(false);
@@ -101,7 +101,10 @@ describe('the adapter manifest', () => {
   test('with supports.changes false the session does not subscribe to a changes() that is there anyway', () => {
     const { adapter: base } = adapter();
     const changes = vi.fn(() => EMPTY);
-    open({ adapter: { ...base, changes, supports: { changes: false, devices: false } }, usageDescription: 'x' });
+    open({
+      adapter: { ...base, changes, supports: { changes: false, devices: false, deviceChanges: false } },
+      usageDescription: 'x',
+    });
     expect(changes).not.toHaveBeenCalled();
   });
 

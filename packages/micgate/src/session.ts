@@ -34,7 +34,10 @@ export function createSessionWith(
       return session.recordPermission$;
     },
     requestRecordPermission: session.requestRecordPermission,
-    record: (format) => session.record(format),
+    record: (options) => session.record(options),
+    get devices$() {
+      return session.devices$;
+    },
     get silence() {
       return session.silence;
     },

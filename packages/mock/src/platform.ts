@@ -43,7 +43,7 @@ export function createMockPlatform(options: MockPlatformOptions = {}): MockPlatf
     );
     return {
       name: 'mock',
-      supports: { changes: true, devices: true },
+      supports: { changes: true, devices: true, deviceChanges: false },
       status: () => Promise.resolve(decisions.get(appId)),
       prompt,
       changes: () =>

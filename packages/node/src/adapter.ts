@@ -144,7 +144,7 @@ export function createNodeAdapter(options: NodeAdapterOptions): NodeAdapter {
 
   return {
     name: 'node',
-    supports: { changes: true, devices: true },
+    supports: { changes: true, devices: true, deviceChanges: false },
     appId,
     store,
     status: () => store.get(appId),
