@@ -8,7 +8,7 @@
  * ended by a lost device (the fake device never goes away). Those are the scripted tests in
  * devices.test.ts, and track-end.test.ts (a track Chromium itself ends → DeviceLostError).
  */
-import { type AudioInputDevice, DeviceNotFoundError } from '@micgate/core';
+import { type AudioInputDevice, DeviceLostError, DeviceNotFoundError } from '@micgate/core';
 import {
   clickPage,
   createMicrophoneGate,
@@ -19,6 +19,7 @@ import {
 import { firstValueFrom, type Subscription } from 'rxjs';
 import { afterEach, beforeAll, expect, test } from 'vitest';
 import { createBrowserAdapter } from '../src/index.js';
+import { browserEndedTrack } from './ended-track.js';
 
 const FORMAT = { sampleRate: 48_000, channels: 1, framesPerBuffer: 512 };
 
@@ -87,5 +88,34 @@ test('an id that is no input: DeviceNotFoundError, and nothing was opened', asyn
   const raced = await firstValueFrom(adapter.capture(FORMAT, { device: 'default' })).catch((thrown: unknown) => thrown);
   expect(raced).toBeInstanceOf(DeviceNotFoundError);
   expect((raced as Error).message).toContain('OverconstrainedError');
+  adapter.close();
+});
+
+// The fake input never goes away, so the track that ends stands in for it: a WebRTC receiver's,
+// which Chromium itself ends. What is tested is the adapter's side: a chosen input whose track ends
+// while the permission stands is DeviceLostError (what the session's 'wait' mode waits out).
+test('a chosen input whose track ends while the permission stands: DeviceLostError', async () => {
+  await setMicrophonePermission('granted');
+  const asked: MediaStreamConstraints[] = [];
+  const { stream, end } = await browserEndedTrack();
+  const adapter = createBrowserAdapter({
+    getUserMedia: async (constraints) => {
+      asked.push(constraints);
+      return stream;
+    },
+  });
+  const chosen = (await adapter.devices!()).find((device) => device.name === 'Fake Audio Input 2')!;
+  let frames = 0;
+  let failed: unknown;
+  subscriptions.push(
+    adapter
+      .capture(FORMAT, { device: chosen.id })
+      .subscribe({ next: () => frames++, error: (error) => (failed = error) }),
+  );
+  await waitFor(() => frames >= 3, 5_000, 'frames');
+  expect((asked[0]!.audio as MediaTrackConstraints).deviceId).toEqual({ exact: chosen.id });
+  end();
+  await waitFor(() => failed !== undefined, 3_000, 'the capture to fail');
+  expect(failed).toBeInstanceOf(DeviceLostError);
   adapter.close();
 });
