@@ -112,10 +112,12 @@ session.devices$.subscribe({
 
 devicePicker.addEventListener('change', () => {
   chosenDevice = devicePicker.value;
-  // The live stream (and the take, which goes on) switches to the chosen input.
-  if (listening) {
-    listening.unsubscribe();
+  // The live stream (and the take, which goes on) switches to the chosen input; a stream that
+  // ended (the chosen input was not there) starts again with the new choice.
+  if (listening || session.recordPermission === 'granted') {
+    listening?.unsubscribe();
     listening = undefined;
+    errorOut.hidden = true;
     listen();
   }
   announce(`Microphone: ${devicePicker.selectedOptions[0]?.text ?? 'default'}.`);
