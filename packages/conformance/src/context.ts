@@ -3,6 +3,7 @@ import {
   type AudioSession,
   type AudioSessionOptions,
   createAudioSession,
+  type RecordOptions,
   type RecordPermission,
   type RecordPermissionAdapter,
 } from '@micgate/core';
@@ -80,7 +81,7 @@ export class SuiteContext {
 
   record(
     session: AudioSession,
-    format: Partial<AudioFormat> = this.h.format,
+    format: RecordOptions = this.h.format,
     onFrame?: Parameters<typeof startRecording>[3],
   ): Recording {
     const recording = startRecording(session, () => this.h.clock.now(), format, onFrame);

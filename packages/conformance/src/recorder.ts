@@ -1,4 +1,4 @@
-import type { AudioFormat, AudioFrame, AudioSession, RecordPermission, SilenceReason } from '@micgate/core';
+import type { AudioFrame, AudioSession, RecordOptions, RecordPermission, SilenceReason } from '@micgate/core';
 import type { Subscription } from 'rxjs';
 
 /** One frame as the suite saw it on arrival (gated buffers are reused, so zeros are checked then). */
@@ -31,7 +31,7 @@ export interface Recording {
 export function startRecording(
   session: AudioSession,
   now: () => number,
-  format?: Partial<AudioFormat>,
+  format?: RecordOptions,
   onFrame?: (frame: AudioFrame) => void,
 ): Recording {
   const got: Received[] = [];

@@ -21,6 +21,8 @@ import {
 } from './errors.js';
 import { isBlankUsageDescription } from './usage-description.js';
 import { deviceList } from './device-list.js';
+import { type DeviceChoice, deviceChoice } from './device-choice.js';
+import { deviceCapture } from './device-survival.js';
 import { resolveFormat } from './format.js';
 import { permissionSilence, silenceGate, silentForEach } from './gate.js';
 import { GuardedStream } from './guarded-stream.js';
@@ -266,17 +268,11 @@ export function createAudioSession(options: AudioSessionOptions): AudioSession {
     return decideFor(signal);
   }
 
-  /** One recording: the silence gate over the adapter's device, asking the user on the first attempt. */
-  function recording(format: AudioFormat): Observable<AudioFrame> {
-    const frames = silenceGate({
-      format,
-      scheduler,
-      permission$,
-      current: () => permission.getValue(),
-      capture: (asked) => adapter.capture(asked),
-      reason,
-      report,
-    });
+  /**
+   * One recording: the silence gate over the chosen input (resolved before it opens, and in 'wait'
+   * mode kept alive across a lost device), asking the user on the first attempt.
+   */
+  function recording(format: AudioFormat, choice: DeviceChoice): Observable<AudioFrame> {
     return new Observable<AudioFrame>((subscriber) => {
       // A stream obtained before close() and subscribed after it must not start anything.
       if (closed) {
@@ -287,6 +283,16 @@ export function createAudioSession(options: AudioSessionOptions): AudioSession {
         subscriber.error(new MissingUsageDescriptionError());
         return;
       }
+      const device = deviceCapture({ adapter, scheduler, devices$, ...choice });
+      const frames = silenceGate({
+        format,
+        scheduler,
+        permission$,
+        current: () => permission.getValue(),
+        capture: device.capture,
+        reason: () => reason() ?? device.reason(),
+        report,
+      });
       running++;
       deviceLost = false;
       const gate = frames.subscribe({
@@ -311,11 +317,12 @@ export function createAudioSession(options: AudioSessionOptions): AudioSession {
 
   function record(requested?: RecordOptions): Observable<AudioFrame> {
     const format = resolveFormat(requested);
+    const choice = deviceChoice(requested);
     if (closed) throw new SessionClosedError();
-    const key = `${format.sampleRate}/${format.channels}/${format.framesPerBuffer}`;
+    const key = `${format.sampleRate}/${format.channels}/${format.framesPerBuffer}/${choice.onDeviceLost}/${choice.selector ?? ''}`;
     let shared = recordings.get(key);
     if (!shared) {
-      shared = new GuardedStream(silentForEach(recording(format).pipe(takeUntil(closed$), share())), onError);
+      shared = new GuardedStream(silentForEach(recording(format, choice).pipe(takeUntil(closed$), share())), onError);
       recordings.set(key, shared);
     }
     return shared;
@@ -388,12 +395,14 @@ function assertAdapter(adapter: unknown): asserts adapter is RecordPermissionAda
     typeof candidate.prompt === 'function' &&
     typeof candidate.capture === 'function' &&
     // The manifest is what the session trusts: a declared method must be there.
-    (supports.changes !== true || typeof candidate.changes === 'function');
+    (supports.changes !== true || typeof candidate.changes === 'function') &&
+    (supports.devices !== true || typeof candidate.devices === 'function') &&
+    (supports.deviceChanges !== true || typeof candidate.deviceChanges === 'function');
   if (!complete) {
     throw new InvalidArgumentError(
       'adapter',
       adapter,
-      'a RecordPermissionAdapter (supports, status, prompt, capture; changes when supports.changes)',
+      'a RecordPermissionAdapter (supports, status, prompt, capture; each method its supports flag declares)',
     );
   }
 }

@@ -158,12 +158,12 @@ describe('platform failures', () => {
     expect(session.recordPermission).toBe('undetermined');
   });
 
-  test('a device stream that ends by itself is a lost device', async () => {
+  test("a device stream that ends by itself is a lost device ('end': DeviceLostError)", async () => {
     const { adapter: a, state } = adapter({ capture: () => EMPTY });
     state.decision = 'granted';
     const session = open({ adapter: a, usageDescription: 'x' });
     const errors: unknown[] = [];
-    session.record(format).subscribe({ error: (error) => errors.push(error) });
+    session.record({ ...format, onDeviceLost: 'end' }).subscribe({ error: (error) => errors.push(error) });
     await vi.advanceTimersByTimeAsync(50);
     expect(errors).toEqual([expect.any(DeviceLostError)]);
   });

@@ -14,6 +14,19 @@ import type { MockSignal } from './signals.js';
 /** Faults the synthetic microphone can play. */
 export type MockFault = 'notFound' | 'busy';
 
+/** What a mock input is: its listing, and optionally a format it delivers whatever is asked. */
+export interface MockDeviceOptions {
+  id: string;
+  /** Its name; undefined plays a platform that hides names (a browser before the grant). */
+  name: string | undefined;
+  /** What it hears. Default: a 440 Hz sine at amplitude 0.5. */
+  signal?: MockSignal;
+  /** Delivers this rate whatever is asked, as a Bluetooth headset that switched to 16 kHz. */
+  sampleRate?: number;
+  /** Delivers this many channels whatever is asked. */
+  channels?: number;
+}
+
 /** The synthetic microphone: plays a signal at the real-time pace of its scheduler, and faults on demand. */
 export class MockDevice {
   private signal: MockSignal;
@@ -21,7 +34,12 @@ export class MockDevice {
   private plugged = true;
   private readonly live = new Set<(error: Error) => void>();
   private openCount = 0;
+  readonly id: string;
+  readonly name: string | undefined;
+  private readonly fixedRate: number | undefined;
+  private readonly fixedChannels: number | undefined;
 
+  /** The listing of the platform's first microphone. */
   static readonly info: AudioInputDevice = {
     id: 'mock-microphone',
     name: 'Mock Microphone',
@@ -30,11 +48,23 @@ export class MockDevice {
     defaultSampleRate: 48_000,
   };
 
+  /** @param changed told of every plug and unplug (the platform's input list). */
   constructor(
     private readonly scheduler: SchedulerLike,
     signal: MockSignal,
+    options: Omit<MockDeviceOptions, 'signal'> = { id: MockDevice.info.id, name: MockDevice.info.name },
+    private readonly changed: () => void = () => {},
   ) {
     this.signal = signal;
+    this.id = options.id;
+    this.name = options.name;
+    this.fixedRate = options.sampleRate;
+    this.fixedChannels = options.channels;
+  }
+
+  /** Whether it is plugged in (listed, and opens). */
+  get isPlugged(): boolean {
+    return this.plugged;
   }
 
   /** Change what the microphone hears, from the next buffer on. */
@@ -53,14 +83,19 @@ export class MockDevice {
     this.nextFault = fault;
   }
 
-  /** Pull the plug: open streams fail with DeviceLostError; opens fail until plugIn(). */
+  /** Pull the plug: it leaves the input list, open streams fail with DeviceLostError, opens fail until plugIn(). */
   unplug(): void {
+    if (!this.plugged) return;
     this.plugged = false;
+    this.changed();
     for (const fail of [...this.live]) fail(new DeviceLostError('mock: the microphone was unplugged'));
   }
 
+  /** Plug it back in: listed again, and opens. */
   plugIn(): void {
+    if (this.plugged) return;
     this.plugged = true;
+    this.changed();
   }
 
   /** Whether a stream is open right now. */
@@ -90,7 +125,9 @@ export class MockDevice {
       const fail = (error: Error) => subscriber.error(error);
       this.live.add(fail);
 
-      const { sampleRate, channels, framesPerBuffer } = format;
+      const { framesPerBuffer } = format;
+      const sampleRate = this.fixedRate ?? format.sampleRate;
+      const channels = this.fixedChannels ?? format.channels;
       const periodMs = (framesPerBuffer / sampleRate) * 1000;
       let firstFrame: number | undefined;
       const clock = createPacedClock(this.scheduler, periodMs, (index, startedAt) => {

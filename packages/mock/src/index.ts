@@ -1,5 +1,6 @@
 export { type DecisionChange, type DecisionSource, MockDecisionStore } from './decisions.js';
-export { MockDevice, type MockFault } from './device.js';
+export { MockDevice, type MockDeviceOptions, type MockFault } from './device.js';
+export { MockInputs } from './inputs.js';
 export { createMockPlatform, type MockPlatform, type MockPlatformOptions } from './platform.js';
 export { fromSamples, type MockSignal, noise, silence, sine } from './signals.js';
 export { type MockAnswer, MockUser, type PromptRecord } from './user.js';

@@ -1,7 +1,8 @@
 import { InvalidArgumentError, type RecordPermissionAdapter, singleFlight } from '@micgate/core';
 import { asyncScheduler, filter, map, type SchedulerLike, Subject, takeUntil } from 'rxjs';
 import { MockDecisionStore } from './decisions.js';
-import { MockDevice } from './device.js';
+import type { MockDevice } from './device.js';
+import { MockInputs } from './inputs.js';
 import { type MockSignal, sine } from './signals.js';
 import { MockUser } from './user.js';
 
@@ -19,7 +20,10 @@ export interface MockPlatformOptions {
 export interface MockPlatform {
   adapter: RecordPermissionAdapter;
   user: MockUser;
+  /** The first microphone ('mock-microphone', the default until another is chosen). */
   device: MockDevice;
+  /** Every input: add more, plug them in and out, choose the default. */
+  inputs: MockInputs;
   decisions: MockDecisionStore;
   /** A new adapter over the same remembered decisions and device: the app after a relaunch. */
   relaunch(): RecordPermissionAdapter;
@@ -32,7 +36,13 @@ export function createMockPlatform(options: MockPlatformOptions = {}): MockPlatf
   const scheduler = options.scheduler ?? asyncScheduler;
   const decisions = options.decisions ?? new MockDecisionStore();
   const user = new MockUser(scheduler, decisions, appId);
-  const device = new MockDevice(scheduler, options.signal ?? sine(440, 0.5));
+  const inputs = new MockInputs(scheduler);
+  const device = inputs.add({
+    id: 'mock-microphone',
+    name: 'Mock Microphone',
+    signal: options.signal ?? sine(440, 0.5),
+    default: true,
+  });
 
   const makeAdapter = (): RecordPermissionAdapter => {
     const closed = new AbortController();
@@ -43,7 +53,7 @@ export function createMockPlatform(options: MockPlatformOptions = {}): MockPlatf
     );
     return {
       name: 'mock',
-      supports: { changes: true, devices: true, deviceChanges: false },
+      supports: { changes: true, devices: true, deviceChanges: true },
       status: () => Promise.resolve(decisions.get(appId)),
       prompt,
       changes: () =>
@@ -52,8 +62,9 @@ export function createMockPlatform(options: MockPlatformOptions = {}): MockPlatf
           map((change) => change.decision),
           takeUntil(closed$),
         ),
-      capture: (format) => device.capture(format),
-      devices: () => Promise.resolve([{ ...MockDevice.info }]),
+      capture: (format, request) => inputs.capture(format, request),
+      devices: () => Promise.resolve(inputs.list()),
+      deviceChanges: () => inputs.changes$.pipe(takeUntil(closed$)),
       close() {
         closed.abort();
         closed$.next();
@@ -62,5 +73,5 @@ export function createMockPlatform(options: MockPlatformOptions = {}): MockPlatf
     };
   };
 
-  return { adapter: makeAdapter(), user, device, decisions, relaunch: makeAdapter };
+  return { adapter: makeAdapter(), user, device, inputs, decisions, relaunch: makeAdapter };
 }

@@ -143,7 +143,7 @@ test('a lost device leaves the session saying device-lost until the next recordi
   const { clock, mock, session, record } = setup();
   mock.user.changeSetting('granted');
   let failed: unknown;
-  session.record(format).subscribe({ error: (error: unknown) => (failed = error) });
+  session.record({ ...format, onDeviceLost: 'end' }).subscribe({ error: (error: unknown) => (failed = error) });
   await clock.advance(100);
   mock.device.unplug();
   await clock.advance(10);

@@ -57,11 +57,11 @@ export function errorTests(c: SuiteContext): void {
     });
   }
 
-  test(`R12 a device lost mid-capture fails the recording with ${ErrorCode.DeviceLost} after every frame it gave`, async (ctx) => {
+  test(`R12 onDeviceLost end: a device lost mid-capture fails the recording with ${ErrorCode.DeviceLost} after every frame it gave`, async (ctx) => {
     c.requiresRig(ctx, 'lost');
     await c.grantedBefore();
     const session = c.open();
-    const recording = c.record(session);
+    const recording = c.record(session, { ...c.h.format, onDeviceLost: 'end' });
     await c.waitFor('device audio', () => recording.device().length >= 3);
     await c.h.device.injectFault!('lost');
     await c.waitFor(ErrorCode.DeviceLost, () => recording.error !== undefined);

@@ -4,11 +4,12 @@ import type { SuiteContext } from '../context.js';
 
 /** The adapter's `supports` is its manifest: what it declares works, and what it does not declare is absent. */
 export function manifestTests(c: SuiteContext): void {
-  test('manifest: the adapter has a name and declares supports.changes and supports.devices', () => {
+  test('manifest: the adapter has a name and declares supports.changes, supports.devices and supports.deviceChanges', () => {
     const { adapter } = c.h;
     expect(typeof adapter.name === 'string' && adapter.name.trim() !== '', `name: ${String(adapter.name)}`).toBe(true);
     expect(typeof adapter.supports.changes).toBe('boolean');
     expect(typeof adapter.supports.devices).toBe('boolean');
+    expect(typeof adapter.supports.deviceChanges).toBe('boolean');
     expect(adapter.close === undefined || typeof adapter.close === 'function').toBe(true);
   });
 
@@ -45,13 +46,29 @@ export function manifestTests(c: SuiteContext): void {
     const devices = listed.value!;
     expect(Array.isArray(devices)).toBe(true);
     for (const device of devices) {
-      expect(device).toMatchObject({
-        id: expect.any(String),
-        name: expect.any(String),
-        isDefault: expect.any(Boolean),
-      });
+      expect(device).toMatchObject({ id: expect.any(String), isDefault: expect.any(Boolean) });
     }
-    expect(devices.filter((device) => device.isDefault).length).toBeLessThanOrEqual(1);
-    expect(new Set(devices.map((device) => device.id)).size).toBe(devices.length);
+  });
+
+  test('manifest: deviceChanges() exists exactly when declared, and gives the inputs at once', async () => {
+    const { adapter } = c.h;
+    if (!adapter.supports.deviceChanges) {
+      expect(adapter.deviceChanges, 'supports.deviceChanges is false, so there is no deviceChanges()').toBeUndefined();
+      return;
+    }
+    expect(typeof adapter.deviceChanges).toBe('function');
+    const lists: unknown[] = [];
+    let failure: unknown;
+    const subscription = adapter.deviceChanges!().subscribe({
+      next: (list) => lists.push(list),
+      error: (error: unknown) => (failure = error),
+    });
+    try {
+      await c.waitFor('deviceChanges() to give the inputs now', () => lists.length > 0 || failure !== undefined);
+      expect(failure).toBeUndefined();
+      expect(Array.isArray(lists[0])).toBe(true);
+    } finally {
+      subscription.unsubscribe();
+    }
   });
 }

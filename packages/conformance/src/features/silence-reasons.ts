@@ -42,11 +42,11 @@ export function silenceReasonTests(c: SuiteContext): void {
     expect(session.silence).toBe('denied');
   });
 
-  test('silence reasons: a recording failed on a lost device leaves the session saying device-lost', async (ctx) => {
+  test('silence reasons: a recording failed on a lost device (onDeviceLost end) leaves the session saying device-lost', async (ctx) => {
     c.requiresRig(ctx, 'lost');
     await c.grantedBefore();
     const session = c.open();
-    const recording = c.record(session);
+    const recording = c.record(session, { ...c.h.format, onDeviceLost: 'end' });
     await c.waitFor('device audio', () => recording.device().length >= 3, 8_000);
     expect(session.silence).toBe(undefined);
     await c.h.device.injectFault!('lost');
