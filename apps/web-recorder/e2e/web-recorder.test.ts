@@ -284,14 +284,15 @@ describe.each(VIEWPORTS)('the web recorder at $width × $height', (viewport) => 
     await tab.reload();
     await tab.locator('h1').click(); // the gesture the autoplay policy waits for
     await expect.poll(() => pickerTexts(tab)).toContain('Fake Audio Input 1');
+    const opened = () => tab.evaluate(() => (window as unknown as { openedInputs(): string[] }).openedInputs());
+    // The meter already runs on the default input (allowed before); choosing one switches to it.
+    await expect.poll(opened).toEqual(['Fake Default Audio Input']);
     await tab.locator('#device').selectOption({ label: 'Fake Audio Input 1' });
+    await expect.poll(opened).toEqual(['Fake Default Audio Input', 'Fake Audio Input 1']);
     const rms = async () => Number(await tab.locator('#level').getAttribute('data-rms'));
     const seconds = async () => Number((await tab.locator('#take-length').getAttribute('data-seconds')) ?? '0');
     await tab.getByRole('button', { name: 'Record' }).click();
     await expect.poll(rms, { timeout: 5_000 }).toBeGreaterThan(0.1);
-    expect(await tab.evaluate(() => (window as unknown as { openedInputs(): string[] }).openedInputs().at(-1))).toBe(
-      'Fake Audio Input 1',
-    );
     await expect.poll(seconds, { timeout: 5_000 }).toBeGreaterThan(1);
 
     await tab.evaluate(() =>
@@ -299,7 +300,7 @@ describe.each(VIEWPORTS)('the web recorder at $width × $height', (viewport) => 
     );
     await expect.poll(() => tab.locator('#device-note').textContent()).toContain('The microphone was disconnected');
     await expect.poll(rms).toBe(0);
-    expect(await tab.locator('#waveform').getAttribute('aria-label')).toContain('microphone disconnected');
+    await expect.poll(() => tab.locator('#waveform').getAttribute('aria-label')).toContain('microphone disconnected');
     expect(await tab.locator('#device option:checked').textContent()).toBe('Fake Audio Input 1 (disconnected)');
     const atUnplug = await seconds();
     await expect.poll(seconds, { timeout: 5_000 }).toBeGreaterThan(atUnplug + 1);
@@ -310,10 +311,8 @@ describe.each(VIEWPORTS)('the web recorder at $width × $height', (viewport) => 
     await expect.poll(rms, { timeout: 5_000 }).toBeGreaterThan(0.1);
     expect(await tab.locator('#device-note').textContent()).toBe('');
     expect(await tab.locator('#device option:checked').textContent()).toBe('Fake Audio Input 1');
-    expect(await tab.evaluate(() => (window as unknown as { openedInputs(): string[] }).openedInputs())).toEqual([
-      'Fake Audio Input 1',
-      'Fake Audio Input 1',
-    ]);
+    // Reopened by the session itself: the same input, no new subscription from the page.
+    expect(await opened()).toEqual(['Fake Default Audio Input', 'Fake Audio Input 1', 'Fake Audio Input 1']);
     await tab.waitForTimeout(1_000);
     await tab.getByRole('button', { name: 'Stop' }).click();
     const [download] = await Promise.all([
