@@ -95,8 +95,12 @@ describe('the recorder page', () => {
     await page.goto(`${origin}/index.html`);
 
     await expect.poll(() => page.textContent('#permission')).toBe('not asked yet');
+    const pickerTexts = () => page.$$eval('#device option', (options) => options.map((option) => option.textContent));
+    // The web recorder's picker: names hidden until the microphone is allowed.
+    expect(await pickerTexts()).toEqual(['Default microphone']);
     await page.click('#record');
     await expect.poll(() => page.textContent('#permission'), { timeout: 5_000 }).toBe('allowed');
+    await expect.poll(pickerTexts).toEqual(['Default microphone', 'Fake Audio Input 1', 'Fake Audio Input 2']);
     await expect
       .poll(async () => Number((await page.textContent('#clock'))?.match(/\(([\d.]+) s from/)?.[1] ?? 0), {
         timeout: 8_000,

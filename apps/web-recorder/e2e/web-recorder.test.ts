@@ -44,6 +44,54 @@ afterAll(async () => {
   await server?.close();
 });
 
+/**
+ * An unplug in the page, since Chromium cannot stage one: its fake inputs never go away. This
+ * does in the page what the browser does when a microphone is pulled out: the input leaves
+ * enumerateDevices, its live tracks end ('ended' fires), getUserMedia for it fails with
+ * OverconstrainedError, and `devicechange` fires; plugging it back undoes that. Everything else
+ * (the listing, the tracks, the audio) is Chromium's own. It also notes which input each
+ * getUserMedia opened (the page does not show it).
+ */
+function stageUnplug(): void {
+  const media = navigator.mediaDevices;
+  const enumerate = media.enumerateDevices.bind(media);
+  const getUserMedia = media.getUserMedia.bind(media);
+  const unplugged = new Set<string>();
+  const live: MediaStreamTrack[] = [];
+  const opened: string[] = [];
+  const stage = window as unknown as Record<string, unknown>;
+  const idOf = async (label: string) => (await enumerate()).find((device) => device.label === label)?.deviceId;
+  media.enumerateDevices = async () => (await enumerate()).filter((device) => !unplugged.has(device.deviceId));
+  media.getUserMedia = async (constraints) => {
+    const asked = (constraints?.audio as MediaTrackConstraints | undefined)?.deviceId as { exact?: string } | undefined;
+    if (asked?.exact && unplugged.has(asked.exact)) {
+      throw new DOMException('the input is unplugged', 'OverconstrainedError');
+    }
+    const stream = await getUserMedia(constraints);
+    for (const track of stream.getAudioTracks()) {
+      live.push(track);
+      opened.push(track.label);
+    }
+    return stream;
+  };
+  stage.openedInputs = () => opened;
+  stage.unplug = async (label: string) => {
+    const id = await idOf(label);
+    if (!id) throw new Error(`no input called ${label}`);
+    unplugged.add(id);
+    for (const track of live.splice(0)) {
+      if (track.label !== label || track.readyState === 'ended') continue;
+      track.stop();
+      track.dispatchEvent(new Event('ended'));
+    }
+    media.dispatchEvent(new Event('devicechange'));
+  };
+  stage.replug = async () => {
+    unplugged.clear();
+    media.dispatchEvent(new Event('devicechange'));
+  };
+}
+
 const VIEWPORTS = [
   { width: 390, height: 844 },
   { width: 1280, height: 800 },
@@ -74,9 +122,12 @@ describe.each(VIEWPORTS)('the web recorder at $width × $height', (viewport) => 
   };
   const takeSeconds = async () => Number((await page.locator('#take-length').getAttribute('data-seconds')) ?? '0');
   const state = () => page.locator('#permission').getAttribute('data-state');
+  const pickerTexts = (on: Page = page) =>
+    on.$$eval('#device option', (options) => options.map((option) => option.textContent));
 
   /** Screenshot, no axe violations, nothing wider than the window. */
-  async function check(name: string) {
+  async function check(name: string, on: Page = page) {
+    const page = on;
     const path = `${results}${viewport.width}/${name}.png`;
     await page.screenshot({ path, fullPage: true });
     shots.push(path);
@@ -108,6 +159,8 @@ describe.each(VIEWPORTS)('the web recorder at $width × $height', (viewport) => 
     expect(await page.locator('#purpose').textContent()).toContain('listens to your microphone');
     await expect.poll(() => page.getByRole('button', { name: 'Record' }).isEnabled()).toBe(true);
     expect(await level()).toMatchObject({ rms: 0, frames: 0 });
+    // The browser hides the inputs' names until the microphone is allowed: only the default to pick.
+    expect(await pickerTexts()).toEqual(['Default microphone']);
     await check('not-asked');
 
     // Record before any grant: the take starts at once, with zeros while the question is open.
@@ -124,6 +177,8 @@ describe.each(VIEWPORTS)('the web recorder at $width × $height', (viewport) => 
     await setMicrophonePermission(page, 'granted');
     await explanation.getByRole('button', { name: 'Continue' }).click();
     await expect.poll(state).toBe('granted');
+    // The grant shows the names, without a reload.
+    await expect.poll(pickerTexts).toEqual(['Default microphone', 'Fake Audio Input 1', 'Fake Audio Input 2']);
     // Focus comes back to the page's controls, not the body.
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('stop');
     await expect.poll(async () => (await level()).rms, { timeout: 5_000 }).toBeGreaterThan(0.1);
@@ -219,6 +274,69 @@ describe.each(VIEWPORTS)('the web recorder at $width × $height', (viewport) => 
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('allow');
     await check('not-now');
   });
+
+  test('a chosen microphone, unplugged mid-take: the take goes on as silence saying "disconnected", and picks the microphone up again when it is back', async () => {
+    const staged = await browser.newContext({ acceptDownloads: true, viewport });
+    const tab = await staged.newPage();
+    await tab.addInitScript(stageUnplug);
+    await tab.goto(`${origin}/`);
+    await setMicrophonePermission(tab, 'granted');
+    await tab.reload();
+    await tab.locator('h1').click(); // the gesture the autoplay policy waits for
+    await expect.poll(() => pickerTexts(tab)).toContain('Fake Audio Input 1');
+    const opened = () => tab.evaluate(() => (window as unknown as { openedInputs(): string[] }).openedInputs());
+    // The meter already runs on the default input (allowed before); choosing one switches to it.
+    await expect.poll(opened).toEqual(['Fake Default Audio Input']);
+    await tab.locator('#device').selectOption({ label: 'Fake Audio Input 1' });
+    await expect.poll(opened).toEqual(['Fake Default Audio Input', 'Fake Audio Input 1']);
+    const rms = async () => Number(await tab.locator('#level').getAttribute('data-rms'));
+    const seconds = async () => Number((await tab.locator('#take-length').getAttribute('data-seconds')) ?? '0');
+    await tab.getByRole('button', { name: 'Record' }).click();
+    await expect.poll(rms, { timeout: 5_000 }).toBeGreaterThan(0.1);
+    await expect.poll(seconds, { timeout: 5_000 }).toBeGreaterThan(1);
+
+    await tab.evaluate(() =>
+      (window as unknown as { unplug(label: string): Promise<void> }).unplug('Fake Audio Input 1'),
+    );
+    await expect.poll(() => tab.locator('#device-note').textContent()).toContain('The microphone was disconnected');
+    await expect.poll(rms).toBe(0);
+    await expect.poll(() => tab.locator('#waveform').getAttribute('aria-label')).toContain('microphone disconnected');
+    expect(await tab.locator('#device option:checked').textContent()).toBe('Fake Audio Input 1 (disconnected)');
+    const atUnplug = await seconds();
+    await expect.poll(seconds, { timeout: 5_000 }).toBeGreaterThan(atUnplug + 1);
+    expect(await tab.getByRole('button', { name: 'Stop' }).isVisible()).toBe(true);
+    await check('device-lost', tab);
+
+    await tab.evaluate(() => (window as unknown as { replug(): Promise<void> }).replug());
+    await expect.poll(rms, { timeout: 5_000 }).toBeGreaterThan(0.1);
+    expect(await tab.locator('#device-note').textContent()).toBe('');
+    expect(await tab.locator('#device option:checked').textContent()).toBe('Fake Audio Input 1');
+    // Reopened by the session itself: the same input, no new subscription from the page.
+    expect(await opened()).toEqual(['Fake Default Audio Input', 'Fake Audio Input 1', 'Fake Audio Input 1']);
+    await tab.waitForTimeout(1_000);
+    await tab.getByRole('button', { name: 'Stop' }).click();
+    const [download] = await Promise.all([
+      tab.waitForEvent('download'),
+      tab.getByRole('link', { name: 'Download WAV' }).click(),
+    ]);
+    const wav = decodeWav(new Uint8Array(readFileSync((await download.path())!)));
+    // Sound, then a run of zeros over a second long where the input was gone, then sound again: one take.
+    const windowFrames = 4_800;
+    const loud: boolean[] = [];
+    for (let start = 0; start + windowFrames <= wav.frames; start += windowFrames) {
+      loud.push(measureLevel(wav.samples.subarray(start, start + windowFrames)).peak > 0.1);
+    }
+    const firstLoud = loud.indexOf(true);
+    const gapStart = loud.indexOf(false, firstLoud);
+    const gapEnd = loud.indexOf(true, gapStart);
+    expect(firstLoud).toBeGreaterThanOrEqual(0);
+    expect(gapStart).toBeGreaterThan(firstLoud);
+    expect(gapEnd).toBeGreaterThan(gapStart);
+    expect((gapEnd - gapStart) * 0.1).toBeGreaterThan(1);
+    const gap = wav.samples.subarray((gapStart + 1) * windowFrames, (gapEnd - 1) * windowFrames);
+    expect(gap.every((sample) => sample === 0)).toBe(true);
+    await staged.close();
+  }, 60_000);
 
   test('a returning visitor (allowed before): the meter starts on the first click, as the autoplay policy wants', async () => {
     await fresh('granted');

@@ -1,5 +1,6 @@
 import { createBrowserAdapter } from '@micgate/browser';
 import { type AudioFrame, createAudioSession, measureLevel, type RecordPermission } from '@micgate/core';
+import { DEFAULT_CHOICE, pickerOptions, showPickerOptions } from './device-picker.js';
 import type { Subscription } from 'rxjs';
 import { drawMeter, drawWaveform, fillScale, type WaveColumn } from './draw.js';
 import { createTake, type Take, takeFileName } from './take.js';
@@ -29,6 +30,8 @@ const player = element<HTMLAudioElement>('player');
 const download = element<HTMLAnchorElement>('download');
 const announcer = element('announce');
 const errorOut = element('error');
+const devicePicker = element<HTMLSelectElement>('device');
+const deviceNote = element('device-note');
 
 element('purpose').textContent = USAGE_DESCRIPTION;
 fillScale(document.querySelector<HTMLElement>('.scale')!);
@@ -45,6 +48,9 @@ const LABELS: Record<RecordPermission, string> = {
 };
 
 let take: Take | undefined;
+let chosenDevice = DEFAULT_CHOICE;
+/** Names of the inputs seen, so a chosen one that is unplugged is still called by its name. */
+const deviceNames = new Map<string, string>();
 let revoked = false; // access was turned off during the current take
 let listening: Subscription | undefined;
 let frameCount = 0;
@@ -61,6 +67,7 @@ function announce(text: string): void {
 }
 
 function gatedReason(): string {
+  if (session.silence === 'device-lost') return 'silence: microphone disconnected';
   switch (session.recordPermission) {
     case 'undetermined':
       return 'silence until allowed';
@@ -94,10 +101,45 @@ session.recordPermission$.subscribe((state) => {
   if (state === 'granted') listen(); // a returning visitor: the meter starts (on the first click if the browser holds audio)
 });
 
+// The picker: "Default microphone" until the browser shows names (after the grant), then every input.
+session.devices$.subscribe({
+  next: (devices) => {
+    for (const device of devices) if (device.name !== undefined) deviceNames.set(device.id, device.name);
+    showPickerOptions(devicePicker, pickerOptions(devices, chosenDevice, deviceNames.get(chosenDevice)), chosenDevice);
+  },
+  error: () => undefined, // the picker keeps "Default microphone"; recording does not depend on the list
+});
+
+devicePicker.addEventListener('change', () => {
+  chosenDevice = devicePicker.value;
+  // The live stream (and the take, which goes on) switches to the chosen input; a stream that
+  // ended (the chosen input was not there) starts again with the new choice.
+  if (listening || session.recordPermission === 'granted') {
+    listening?.unsubscribe();
+    listening = undefined;
+    errorOut.hidden = true;
+    listen();
+  }
+  announce(`Microphone: ${devicePicker.selectedOptions[0]?.text ?? 'default'}.`);
+});
+
+// A lost input (unplugged): the recording goes on as silence and picks the input up again when it is back.
+let deviceLost = false;
+session.silence$.subscribe((reason) => {
+  const lost = reason === 'device-lost';
+  if (lost === deviceLost) return;
+  deviceLost = lost;
+  deviceNote.textContent = lost
+    ? 'The microphone was disconnected. Recording goes on as silence and picks it up again when it is back.'
+    : '';
+  announce(lost ? 'Microphone disconnected. Recording goes on as silence.' : 'Microphone back.');
+});
+
 /** The live stream: silence until granted, then the microphone. Drives the meter, waveform and take. */
 function listen(): void {
   if (listening) return;
-  listening = session.record(FORMAT).subscribe({
+  const device = chosenDevice === DEFAULT_CHOICE ? {} : { device: chosenDevice };
+  listening = session.record({ ...FORMAT, ...device }).subscribe({
     next: onFrame,
     error: (error: unknown) => {
       listening = undefined;

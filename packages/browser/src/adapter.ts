@@ -1,5 +1,6 @@
 import {
   type AdapterSupports,
+  type CaptureRequest,
   InvalidArgumentError,
   type PromptRequest,
   type RecordPermission,
@@ -18,7 +19,7 @@ import {
 import { stopTracks } from './capture.js';
 import type { CaptureState } from './capture-state.js';
 import { audioConstraints } from './constraints.js';
-import { createDeviceLister } from './devices.js';
+import { captureFrom, createDeviceLister, type MediaDevicesLike } from './devices.js';
 import type { ExplainHook } from './explanation.js';
 import { classifyMediaError, normalizeMediaError } from './media-errors.js';
 import { createPermissionWatcher, type PermissionsLike } from './permission-watcher.js';
@@ -26,6 +27,8 @@ import { createPermissionWatcher, type PermissionsLike } from './permission-watc
 export interface BrowserAdapterOptions extends Omit<BrowserCaptureOptions, 'classifyTrackEnd' | 'document'> {
   /** Defaults to `navigator.mediaDevices.enumerateDevices`. */
   enumerateDevices?: () => Promise<MediaDeviceInfo[]>;
+  /** Where `devicechange` is heard (and, without `enumerateDevices`, devices listed). Default `navigator.mediaDevices`. */
+  mediaDevices?: MediaDevicesLike;
   /** Defaults to `navigator.permissions`; `null` acts as a browser without the Permissions API. */
   permissions?: PermissionsLike | null;
   /** An in-page explanation before the browser prompt (which cannot show the purpose string). */
@@ -73,14 +76,19 @@ export function createBrowserAdapter(options: BrowserAdapterOptions = {}): Brows
   if (options.enumerateDevices !== undefined && typeof options.enumerateDevices !== 'function') {
     throw new InvalidArgumentError('enumerateDevices', options.enumerateDevices, 'a function');
   }
-  const devices = createDeviceLister(options.enumerateDevices);
   const watcher = createPermissionWatcher({
     ...('permissions' in options ? { permissions: options.permissions } : {}),
     window: options.window,
     document: options.document,
   });
+  const lister = createDeviceLister({
+    mediaDevices: options.mediaDevices,
+    enumerateDevices: options.enumerateDevices,
+    permissionChanges: watcher.changes(),
+  });
+  // The device is chosen per capture (CaptureRequest, else the `device` option), checked against the list first.
   const capture = createBrowserCapture({
-    ...pick(options, ['device', 'audioConstraints', 'workletUrl', 'latencyHint', 'document']),
+    ...pick(options, ['audioConstraints', 'workletUrl', 'latencyHint', 'document']),
     // What a capture's getUserMedia shows is news to the watcher (it may not be able to query).
     getUserMedia: (constraints) =>
       getUserMedia(constraints).then(
@@ -181,7 +189,12 @@ export function createBrowserAdapter(options: BrowserAdapterOptions = {}): Brows
     });
   }
 
-  const supports: AdapterSupports = { changes: true, devices: devices !== undefined, deviceChanges: false };
+  const deviceChanges = lister?.deviceChanges;
+  const supports: AdapterSupports = {
+    changes: true,
+    devices: lister !== undefined,
+    deviceChanges: deviceChanges !== undefined,
+  };
 
   return {
     name: 'browser',
@@ -189,9 +202,13 @@ export function createBrowserAdapter(options: BrowserAdapterOptions = {}): Brows
     status: () => watcher.status(),
     prompt,
     changes: () => watcher.changes().pipe(takeUntil(closed$)),
-    capture: (format) => capture.capture(format).pipe(takeUntil(closed$)),
-    // Present exactly when supports.devices says so.
-    ...(devices ? { devices } : {}),
+    capture: (format, request?: CaptureRequest) =>
+      captureFrom(lister, request?.device ?? options.device, (device) =>
+        capture.capture(format, device === undefined ? {} : { device }),
+      ).pipe(takeUntil(closed$)),
+    // Present exactly when supports.devices and supports.deviceChanges say so.
+    ...(lister ? { devices: lister.devices } : {}),
+    ...(deviceChanges ? { deviceChanges: () => deviceChanges().pipe(takeUntil(closed$)) } : {}),
     get captureState() {
       return capture.state;
     },

@@ -1,4 +1,10 @@
-import { type AudioFormat, type DeviceFrame, InvalidArgumentError, resolveFormat } from '@micgate/core';
+import {
+  type AudioFormat,
+  type CaptureRequest,
+  type DeviceFrame,
+  InvalidArgumentError,
+  resolveFormat,
+} from '@micgate/core';
 import { Observable } from 'rxjs';
 import { captureAudio, type TrackEndCause } from './capture.js';
 import { type CaptureState, createCaptureStates } from './capture-state.js';
@@ -34,8 +40,11 @@ export interface BrowserCaptureOptions {
 
 /** Capture only: what an adapter whose permission lives elsewhere (Electron) needs from the browser. */
 export interface BrowserCapture {
-  /** Frames from the microphone; subscribing opens it (and may show the browser's prompt). */
-  capture(format: AudioFormat): Observable<DeviceFrame>;
+  /**
+   * Frames from the microphone; subscribing opens it (and may show the browser's prompt).
+   * `request.device` (a `deviceId`, opened `exact`) wins over the `device` option.
+   */
+  capture(format: AudioFormat, request?: CaptureRequest): Observable<DeviceFrame>;
   /** The combined state of the open captures (see CaptureState); 'idle' when none is open. */
   readonly state: CaptureState;
   /** The current state, then every change. */
@@ -87,9 +96,10 @@ export function createBrowserCapture(options: BrowserCaptureOptions = {}): Brows
   const states = createCaptureStates();
   const { workletUrl, latencyHint, classifyTrackEnd } = options;
 
-  function capture(format: AudioFormat): Observable<DeviceFrame> {
+  function capture(format: AudioFormat, request?: CaptureRequest): Observable<DeviceFrame> {
     const resolved = resolveFormat(format);
-    const constraints = audioConstraints(options, resolved);
+    const device = request?.device ?? options.device;
+    const constraints = audioConstraints({ ...options, device }, resolved);
     return new Observable<DeviceFrame>((subscriber) =>
       captureAudio(() => getUserMedia({ audio: constraints }), resolved, {
         ...(workletUrl === undefined ? {} : { workletUrl }),

@@ -1,27 +1,145 @@
-import type { AudioInputDevice } from '@micgate/core';
+import { type AudioInputDevice, DeviceNotFoundError, InvalidArgumentError } from '@micgate/core';
+import { defer, distinctUntilChanged, fromEvent, merge, type Observable, of, switchMap, throwError } from 'rxjs';
+import { normalizeMediaError } from './media-errors.js';
 
 type EnumerateDevices = () => Promise<MediaDeviceInfo[]>;
 
+/** What device listing needs of `navigator.mediaDevices`: the list, and `devicechange` events. */
+export interface MediaDevicesLike {
+  enumerateDevices(): Promise<MediaDeviceInfo[]>;
+  addEventListener(type: 'devicechange', listener: () => void): void;
+  removeEventListener(type: 'devicechange', listener: () => void): void;
+}
+
+export interface DeviceListerOptions {
+  /** Default `navigator.mediaDevices`: its `enumerateDevices` and its `devicechange` events. */
+  mediaDevices?: MediaDevicesLike | undefined;
+  /** Lists instead of `mediaDevices.enumerateDevices` (changes still come from `mediaDevices`). */
+  enumerateDevices?: EnumerateDevices | undefined;
+  /**
+   * Permission changes: each one lists again, since a grant is what reveals the labels and ids
+   * (no `devicechange` fires for it) and a revocation hides them again.
+   */
+  permissionChanges?: Observable<unknown> | undefined;
+}
+
+export interface DeviceLister {
+  /** The audio inputs now (see `toAudioInputs`). */
+  devices(): Promise<AudioInputDevice[]>;
+  /** The inputs now, then a new list on every `devicechange` and permission change that alters it. */
+  deviceChanges: (() => Observable<readonly AudioInputDevice[]>) | undefined;
+  /**
+   * The `deviceId` constraint that opens input `id`, or undefined for the system default;
+   * DeviceNotFoundError when no input has that id now.
+   */
+  resolve(id: string | undefined): Promise<string | undefined>;
+}
+
 /**
- * `devices()` for an adapter: the page's audio inputs from `enumerateDevices` (default
- * `navigator.mediaDevices.enumerateDevices`; labels appear once the page has held a stream), or
- * undefined where the page cannot list devices (then the adapter has no `devices`).
+ * The id a browser's hidden input gets. Before the microphone is granted, Chromium, Firefox and
+ * Safari list one audio input with an empty `deviceId` and label: "there is a microphone".
+ * Chromium's own id for the system default is 'default'; opening it means following the default.
  */
-export function createDeviceLister(
-  enumerateDevices?: EnumerateDevices,
-): (() => Promise<AudioInputDevice[]>) | undefined {
-  const mediaDevices = globalThis.navigator?.mediaDevices as MediaDevices | undefined;
+const HIDDEN_INPUT_ID = 'default';
+
+/**
+ * MediaDeviceInfo list → micgate's inputs. Chromium lists the system default as its own entry
+ * (deviceId 'default'), which is the one marked isDefault; Firefox and Safari have no such entry,
+ * and their first input is the default. An empty label is a name the browser hides (before a
+ * grant): `name` is undefined, never ''. An input whose id is hidden too is listed once, as
+ * 'default'.
+ */
+export function toAudioInputs(infos: readonly MediaDeviceInfo[]): AudioInputDevice[] {
+  const inputs = infos.filter((info) => info.kind === 'audioinput');
+  const hasDefaultEntry = inputs.some((info) => info.deviceId === 'default');
+  const seen = new Set<string>();
+  const devices: AudioInputDevice[] = [];
+  for (const info of inputs) {
+    const id = info.deviceId || HIDDEN_INPUT_ID;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    devices.push({
+      id,
+      name: info.label || undefined,
+      isDefault: hasDefaultEntry ? id === 'default' : devices.length === 0,
+    });
+  }
+  return devices;
+}
+
+function sameInputs(a: readonly AudioInputDevice[], b: readonly AudioInputDevice[]): boolean {
+  return (
+    a.length === b.length &&
+    a.every((device, i) => device.id === b[i]!.id && device.name === b[i]!.name && device.isDefault === b[i]!.isDefault)
+  );
+}
+
+/**
+ * Device listing for an adapter, or undefined where the page cannot list devices (then the
+ * adapter has neither `devices` nor `deviceChanges`). `deviceChanges` is there when `mediaDevices`
+ * fires `devicechange`.
+ */
+export function createDeviceLister(options: DeviceListerOptions = {}): DeviceLister | undefined {
+  const mediaDevices =
+    options.mediaDevices ?? (globalThis.navigator?.mediaDevices as MediaDevicesLike | undefined) ?? undefined;
   const enumerate =
-    enumerateDevices ?? (mediaDevices?.enumerateDevices ? () => mediaDevices.enumerateDevices() : undefined);
+    options.enumerateDevices ??
+    (typeof mediaDevices?.enumerateDevices === 'function' ? () => mediaDevices.enumerateDevices() : undefined);
   if (!enumerate) return undefined;
-  return async () => {
-    const inputs = (await enumerate()).filter((device) => device.kind === 'audioinput');
-    // Chromium lists the system default as its own entry, deviceId 'default'; others have none.
-    const hasDefaultEntry = inputs.some((device) => device.deviceId === 'default');
-    return inputs.map((device, index) => ({
-      id: device.deviceId,
-      name: device.label || `Microphone ${index + 1}`,
-      isDefault: hasDefaultEntry ? device.deviceId === 'default' : index === 0,
-    }));
+
+  const listInfos = async () => {
+    try {
+      return await enumerate();
+    } catch (error) {
+      throw normalizeMediaError(error);
+    }
   };
+  const devices = async () => toAudioInputs(await listInfos());
+
+  const canWatch = typeof mediaDevices?.addEventListener === 'function';
+  const deviceChanges = canWatch
+    ? () =>
+        merge(
+          of(undefined),
+          fromEvent(mediaDevices as unknown as EventTarget, 'devicechange'),
+          options.permissionChanges ?? of(),
+        ).pipe(
+          // A newer event wins over a listing still running: the list it gives is older.
+          switchMap(() => defer(devices)),
+          distinctUntilChanged(sameInputs),
+        )
+    : undefined;
+
+  async function resolve(id: string | undefined): Promise<string | undefined> {
+    if (id === undefined) return undefined;
+    const infos = await listInfos();
+    const inputs = infos.filter((info) => info.kind === 'audioinput');
+    if (inputs.some((info) => info.deviceId === id)) return id;
+    // The hidden input stands for the default: open it without naming a device.
+    if (id === HIDDEN_INPUT_ID && inputs.some((info) => info.deviceId === '')) return undefined;
+    const listed = toAudioInputs(infos)
+      .map((device) => device.id)
+      .join(', ');
+    throw new DeviceNotFoundError(`no audio input has the id ${JSON.stringify(id)} (inputs now: ${listed || 'none'})`);
+  }
+
+  return { devices, deviceChanges, resolve };
+}
+
+/**
+ * `open(deviceId)` for the input `device` names (undefined: the system default). A named input
+ * is checked against the list first, so one that is not there now fails with
+ * DeviceNotFoundError before anything opens (a getUserMedia OverconstrainedError, should it go
+ * in between, maps to the same error). Without a lister the browser's answer is all there is.
+ */
+export function captureFrom<T>(
+  lister: DeviceLister | undefined,
+  device: string | undefined,
+  open: (deviceId: string | undefined) => Observable<T>,
+): Observable<T> {
+  if (device !== undefined && (typeof device !== 'string' || device === '')) {
+    return throwError(() => new InvalidArgumentError('device', device, 'a non-empty string'));
+  }
+  if (device === undefined || !lister) return open(device);
+  return defer(() => lister.resolve(device)).pipe(switchMap(open));
 }

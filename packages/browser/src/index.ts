@@ -15,7 +15,14 @@ export { type CaptureAudioOptions, type CaptureSource, captureAudio, type TrackE
 export type { CaptureState } from './capture-state.js';
 export { CAPTURE_PROCESSOR_NAME, captureWorkletSource, captureWorkletUrl } from './capture-worklet.js';
 export { RAW_AUDIO_CONSTRAINTS } from './constraints.js';
-export { createDeviceLister } from './devices.js';
+export {
+  captureFrom,
+  createDeviceLister,
+  type DeviceLister,
+  type DeviceListerOptions,
+  type MediaDevicesLike,
+  toAudioInputs,
+} from './devices.js';
 export { createExplanationDialog, type ExplainHook, type ExplanationDialogOptions } from './explanation.js';
 export { classifyMediaError, type MediaErrorKind, normalizeMediaError } from './media-errors.js';
 export {

@@ -1,6 +1,15 @@
 import { type AudioFormat, createAudioSession, MicgateError, measureLevel } from '@micgate/core';
 import { createElectronAdapter } from '@micgate/electron/renderer';
-import { createTake, drawMeter, fillScale, type Take, takeFileName } from '@micgate/web-recorder/ui';
+import {
+  createTake,
+  DEFAULT_CHOICE,
+  drawMeter,
+  fillScale,
+  pickerOptions,
+  showPickerOptions,
+  type Take,
+  takeFileName,
+} from '@micgate/web-recorder/ui';
 import type { Subscription } from 'rxjs';
 import { APP_NAME, USAGE_DESCRIPTION } from '../app-info.js';
 
@@ -21,6 +30,8 @@ const clock = element('clock');
 const recordButton = element<HTMLButtonElement>('record');
 const saveButton = element<HTMLButtonElement>('save');
 const errorLine = element('error');
+const devicePicker = element<HTMLSelectElement>('device');
+const deviceNote = element('device-note');
 
 // window.micgate comes from the preload; everything else about the microphone is main's.
 const adapter = createElectronAdapter();
@@ -29,6 +40,29 @@ const session = createAudioSession({ adapter, usageDescription: USAGE_DESCRIPTIO
 let recording: Subscription | undefined;
 let take: Take | undefined;
 let startedAt = new Date();
+let chosenDevice = DEFAULT_CHOICE;
+const deviceNames = new Map<string, string>();
+
+// The web recorder's picker: "Default microphone" until names show (after the grant), then every input.
+session.devices$.subscribe({
+  next: (devices) => {
+    for (const device of devices) if (device.name !== undefined) deviceNames.set(device.id, device.name);
+    showPickerOptions(devicePicker, pickerOptions(devices, chosenDevice, deviceNames.get(chosenDevice)), chosenDevice);
+  },
+  error: () => undefined, // the picker keeps "Default microphone"
+});
+// A take records from the input chosen when it starts.
+devicePicker.addEventListener('change', () => {
+  chosenDevice = devicePicker.value;
+});
+// An unplugged input: the take goes on as silence and picks the input up again when it is back.
+session.silence$.subscribe((why) => {
+  deviceNote.hidden = why !== 'device-lost';
+  deviceNote.textContent =
+    why === 'device-lost'
+      ? 'The microphone was disconnected. Recording goes on as silence and picks it up again when it is back.'
+      : '';
+});
 
 function showError(error: unknown): void {
   errorLine.hidden = false;
@@ -74,7 +108,8 @@ recordButton.addEventListener('click', () => {
   recordButton.textContent = 'Stop';
   saveButton.disabled = true;
   // The first recording asks (the main process shows its dialog); silence is recorded meanwhile.
-  recording = session.record(FORMAT).subscribe({
+  const device = chosenDevice === DEFAULT_CHOICE ? {} : { device: chosenDevice };
+  recording = session.record({ ...FORMAT, ...device }).subscribe({
     next: (frame) => {
       current.add(frame);
       showLevel(measureLevel(frame.samples).dbfs);

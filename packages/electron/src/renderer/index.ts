@@ -1,6 +1,7 @@
 import {
   type AdapterSupports,
   type AudioFormat,
+  type CaptureRequest,
   type DeviceFrame,
   errorFromCode,
   InvalidArgumentError,
@@ -12,8 +13,10 @@ import {
 import {
   type BrowserCaptureOptions,
   type CaptureState,
+  captureFrom,
   createBrowserCapture,
   createDeviceLister,
+  type MediaDevicesLike,
 } from '@micgate/browser';
 import { Observable, Subject, takeUntil } from 'rxjs';
 import type { BridgeResult, MicrophoneBridge, PermissionState } from '../shared/protocol.js';
@@ -30,6 +33,8 @@ export interface ElectronAdapterOptions extends Omit<BrowserCaptureOptions, 'cla
   bridge?: MicrophoneBridge;
   /** Defaults to `navigator.mediaDevices.enumerateDevices`. */
   enumerateDevices?: () => Promise<MediaDeviceInfo[]>;
+  /** Where `devicechange` is heard (and, without `enumerateDevices`, devices listed). Default `navigator.mediaDevices`. */
+  mediaDevices?: MediaDevicesLike;
 }
 
 export interface ElectronAdapter extends RecordPermissionAdapter {
@@ -66,12 +71,16 @@ export function createElectronAdapter(options: ElectronAdapterOptions = {}): Ele
       'the micgate bridge (expose it from the preload with exposeMicrophoneBridge, or pass it)',
     );
   }
-  const { bridge: _bridge, enumerateDevices, ...captureOptions } = options;
+  const { bridge: _bridge, enumerateDevices, mediaDevices, device: chosenDevice, ...captureOptions } = options;
   if (enumerateDevices !== undefined && typeof enumerateDevices !== 'function') {
     throw new InvalidArgumentError('enumerateDevices', enumerateDevices, 'a function');
   }
-  const devices = createDeviceLister(enumerateDevices);
   let reason: string | undefined;
+  // The browser's device code: the broker's answers re-list, since a grant is what reveals the labels.
+  const permissionChanges = new Observable<PermissionState>((subscriber) =>
+    bridge.onChange((state: PermissionState) => subscriber.next(state)),
+  );
+  const lister = createDeviceLister({ mediaDevices, enumerateDevices, permissionChanges });
   // The broker decides: a track that ends while it still grants was lost, not revoked.
   const browser = createBrowserCapture({
     ...captureOptions,
@@ -97,7 +106,12 @@ export function createElectronAdapter(options: ElectronAdapterOptions = {}): Ele
     return unwrap(await bridge.request(appName === undefined ? { usageDescription } : { usageDescription, appName }));
   });
 
-  const supports: AdapterSupports = { changes: true, devices: devices !== undefined, deviceChanges: false };
+  const deviceChanges = lister?.deviceChanges;
+  const supports: AdapterSupports = {
+    changes: true,
+    devices: lister !== undefined,
+    deviceChanges: deviceChanges !== undefined,
+  };
   const adapter: ElectronAdapter = {
     name: 'electron',
     supports,
@@ -128,8 +142,12 @@ export function createElectronAdapter(options: ElectronAdapterOptions = {}): Ele
           subscriber.next(state.permission);
         }),
       ).pipe(takeUntil(closed$)),
-    capture: (format: AudioFormat): Observable<DeviceFrame> => browser.capture(format).pipe(takeUntil(closed$)),
-    ...(devices ? { devices } : {}),
+    capture: (format: AudioFormat, request?: CaptureRequest): Observable<DeviceFrame> =>
+      captureFrom(lister, request?.device ?? chosenDevice, (device) =>
+        browser.capture(format, device === undefined ? {} : { device }),
+      ).pipe(takeUntil(closed$)),
+    ...(lister ? { devices: lister.devices } : {}),
+    ...(deviceChanges ? { deviceChanges: () => deviceChanges().pipe(takeUntil(closed$)) } : {}),
     get captureState() {
       return browser.state;
     },

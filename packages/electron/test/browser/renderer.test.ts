@@ -2,6 +2,7 @@ import {
   createAudioSession,
   type DeviceFrame,
   DeviceLostError,
+  DeviceNotFoundError,
   InvalidArgumentError,
   MicgateError,
   measureLevel,
@@ -202,5 +203,51 @@ describe('the renderer adapter in Chromium', () => {
     } finally {
       delete (globalThis as { micgate?: unknown }).micgate;
     }
+  });
+
+  // The renderer lists and opens devices with @micgate/browser's code. What the rig cannot show:
+  // a real plug or unplug (Chromium's fake devices are fixed) and labels appearing at the grant
+  // (here Chromium's own permission, which hides them, follows the broker only at getUserMedia).
+  test("devices come from the browser's code: listed by name once granted, opened by id, an unknown id refused before anything opens", async () => {
+    rig = await createElectronRig({ initial: 'granted' });
+    let listings = 0;
+    const adapter = createElectronAdapter({
+      bridge: rig.app.bridge,
+      getUserMedia: rig.app.getUserMedia,
+      enumerateDevices: () => {
+        listings++;
+        return navigator.mediaDevices.enumerateDevices();
+      },
+    });
+    expect(adapter.supports).toMatchObject({ devices: true, deviceChanges: true });
+    await firstValueFrom(adapter.capture(FORMAT).pipe(take(2), toArray())); // Chromium's permission follows the broker
+    const listed = await firstValueFrom(adapter.deviceChanges!());
+    expect(listed.map((device) => device.name)).toEqual([
+      'Fake Default Audio Input',
+      'Fake Audio Input 1',
+      'Fake Audio Input 2',
+    ]);
+    const chosen = listed.find((device) => device.name === 'Fake Audio Input 2')!;
+    const subscription = adapter.capture(FORMAT, { device: chosen.id }).subscribe();
+    await waitFor(() => rig!.liveTracks().length === 1, 5_000, 'the chosen input to open');
+    expect(rig.liveTracks()[0]!.label).toBe('Fake Audio Input 2');
+    subscription.unsubscribe();
+
+    const requests = rig.mediaRequests.length;
+    const missing = await firstValueFrom(adapter.capture(FORMAT, { device: 'unplugged-headset' })).catch(
+      (thrown: unknown) => thrown,
+    );
+    expect(missing).toBeInstanceOf(DeviceNotFoundError);
+    expect(rig.mediaRequests).toHaveLength(requests);
+
+    // A decision from the broker lists again (in Electron it is what shows or hides the labels).
+    let lists = 0;
+    const changes = adapter.deviceChanges!().subscribe(() => lists++);
+    await waitFor(() => lists === 1, 2_000, 'the first list');
+    const before = listings;
+    await rig.app.broker.setDecision('denied');
+    await waitFor(() => listings > before, 2_000, 'a listing after the broker changed its decision');
+    changes.unsubscribe();
+    adapter.close();
   });
 });
