@@ -1,6 +1,7 @@
 import {
   type AudioFormat,
   type AudioInputDevice,
+  type DeniedRecovery,
   type DeviceFrame,
   InvalidArgumentError,
   type PromptRequest,
@@ -18,6 +19,7 @@ import {
 } from './capture/index.js';
 import { assertAppId } from './permission/app-id.js';
 import { askInTerminal } from './permission/prompt.js';
+import { nodeRecovery } from './permission/recovery.js';
 import { createPermissionStore, type PermissionStore } from './permission/store.js';
 
 export interface NodeAdapterOptions {
@@ -52,6 +54,8 @@ export interface NodeAdapter extends RecordPermissionAdapter {
   readonly store: PermissionStore;
   /** Changes made with `micgate grant|deny|reset` or by another process. */
   changes(): Observable<RecordPermission>;
+  /** The `micgate` command that grants this app (`npx micgate grant <appId>`); a running session picks it up. */
+  recovery(): DeniedRecovery;
   /** The input devices PortAudio sees now. */
   devices(): Promise<AudioInputDevice[]>;
   /**
@@ -170,6 +174,7 @@ export function createNodeAdapter(options: NodeAdapterOptions): NodeAdapter {
     devices(): Promise<AudioInputDevice[]> {
       return listInputDevices();
     },
+    recovery: () => nodeRecovery({ appId, storePath: store.path, ...(appName === undefined ? {} : { appName }) }),
     close() {
       if (closed) return;
       closed = true;
