@@ -5,3 +5,4 @@
  */
 export { drawMeter, fillScale } from './draw.js';
 export { createTake, type Take, takeFileName } from './take.js';
+export { showWayBack, type WayBackOptions } from './way-back.js';
