@@ -1,6 +1,6 @@
 import { type AudioFormat, createAudioSession, MicgateError, measureLevel } from '@micgate/core';
 import { createElectronAdapter } from '@micgate/electron/renderer';
-import { createTake, drawMeter, fillScale, type Take, takeFileName } from '@micgate/web-recorder/ui';
+import { createTake, drawMeter, fillScale, showWayBack, type Take, takeFileName } from '@micgate/web-recorder/ui';
 import type { Subscription } from 'rxjs';
 import { APP_NAME, USAGE_DESCRIPTION } from '../app-info.js';
 
@@ -15,6 +15,7 @@ function element<T extends HTMLElement>(id: string): T {
 
 const permission = element('permission');
 const reason = element('reason');
+const wayBack = element('way-back');
 const meter = element<HTMLCanvasElement>('meter');
 fillScale(document.querySelector<HTMLElement>('.scale')!);
 const clock = element('clock');
@@ -46,7 +47,11 @@ session.recordPermission$.subscribe((state) => {
   }
   previous = state;
   permission.textContent = LABELS[state];
-  reason.hidden = adapter.reason === undefined;
+  // While denied, the way back says where (and opens it); the reason would repeat it.
+  const recovery = session.recovery;
+  wayBack.hidden = recovery === undefined;
+  if (recovery) showWayBack(wayBack, recovery, { open: () => adapter.openRecoverySettings(), onError: showError });
+  reason.hidden = adapter.reason === undefined || recovery !== undefined;
   reason.textContent = adapter.reason ?? '';
 });
 
