@@ -14,6 +14,7 @@ export default libraryBuild(
     'electron-main': 'src/electron-main.ts',
     'electron-preload': 'src/electron-preload.ts',
     'electron-renderer': 'src/electron-renderer.ts',
+    cli: 'src/cli.ts',
   },
   { deps: { neverBundle: [/^@micgate\//, /^node:/] } },
 );

@@ -2,6 +2,7 @@ import type { AudioInputDevice } from '@micgate/core';
 import { MicgateError } from '@micgate/core';
 import type { Advice } from './advice.js';
 import type { OutputProblem } from './output-path.js';
+import type { WayBack } from './way-back.js';
 
 /** What to do on a machine where PortAudio sees no input at all. */
 export function noInputDeviceMessage(): string {
@@ -25,9 +26,10 @@ export function deviceListing(devices: readonly AudioInputDevice[]): string {
   return `Input devices; use --device with an id or a name:\n${lines.join('\n')}\n`;
 }
 
-export function deniedMessage(appId: string, output: string, seconds: number, advice: Advice): string {
+export function deniedMessage(appId: string, output: string, seconds: number, way: WayBack): string {
   return `Microphone access for “${appId}” is denied, so ${output} will hold ${formatSeconds(seconds)} of silence: every sample is 0.
-To allow it, run \`${advice('grant', appId)}\` and then this again.
+${way.live ? 'To allow it, even during this take, run:' : 'To allow it, run this, then this again:'}
+  ${way.command}
 `;
 }
 

@@ -12,13 +12,14 @@ import {
   WavWriteError,
 } from '@micgate/core';
 import { type CaptureLoss, createNodeAdapter, type NodeAdapter } from '@micgate/node';
-import { type Advice, adviceIn, adviceStyleFor } from './advice.js';
+import { adviceIn, adviceStyleFor } from './advice.js';
 import { DEFAULT_APP_ID, parseRecorderArgs, type RecorderOptions, USAGE, UsageError } from './args.js';
 import { deniedMessage, formatSeconds, notWavWarning } from './messages.js';
 import { type MeterState, meterLine, progressLine } from './meter.js';
 import { type Ending, type Outcome, reportOutcome, type TakeSummary } from './outcome.js';
 import { checkOutputPath } from './output-path.js';
 import { openWavFile } from './wav-file.js';
+import { wayBack } from './way-back.js';
 
 export const USAGE_DESCRIPTION = 'micgate-record saves what the microphone hears to the WAV file you named.';
 
@@ -39,14 +40,14 @@ export interface RecorderIo {
 /** micgate-record; resolves with the exit status. */
 export async function runRecorder(argv: readonly string[], io: RecorderIo): Promise<number> {
   const advice = adviceIn(adviceStyleFor(io.cwd ?? process.cwd()));
-  const outcome = await run(argv, io, advice);
+  const outcome = await run(argv, io);
   const report = reportOutcome(outcome, advice);
   if (report.stdout) io.stdout.write(report.stdout);
   if (report.stderr) io.stderr.write(report.stderr);
   return report.status;
 }
 
-async function run(argv: readonly string[], io: RecorderIo, advice: Advice): Promise<Outcome> {
+async function run(argv: readonly string[], io: RecorderIo): Promise<Outcome> {
   let options: RecorderOptions;
   try {
     const parsed = parseRecorderArgs(argv);
@@ -70,7 +71,7 @@ async function run(argv: readonly string[], io: RecorderIo, advice: Advice): Pro
   });
   const session = createAudioSession({ adapter, usageDescription: USAGE_DESCRIPTION });
   try {
-    return await askThenRecord(options, adapter, session, io, losses, advice);
+    return await askThenRecord(options, adapter, session, io, losses);
   } catch (error) {
     return { kind: 'failed', error };
   } finally {
@@ -105,7 +106,6 @@ async function askThenRecord(
   session: AudioSession,
   io: RecorderIo,
   losses: InputLossTally,
-  advice: Advice,
 ): Promise<Outcome> {
   const { appId, output, seconds } = options;
   let granted: boolean;
@@ -129,7 +129,7 @@ async function askThenRecord(
       device = chosen;
     }
   } else {
-    io.stderr.write(deniedMessage(appId, output, seconds, advice));
+    io.stderr.write(deniedMessage(appId, output, seconds, wayBack(session.recovery, appId, io.cwd ?? process.cwd())));
   }
   return record({ ...options, device }, adapter, session, io, losses);
 }

@@ -96,7 +96,8 @@ async function recordIn(columns: number, seconds: number, during?: (screen: Scre
 
 const printedBefore = [
   /^Microphone access for “micgate-record” is denied, so .*take\.wav will hold 2 s of silence: every sample is 0\.$/,
-  /^To allow it, run `npx micgate grant micgate-record` and then this again\.$/,
+  /^To allow it, even during this take, run:$/,
+  /^ {2}npx micgate grant micgate-record$/,
   /^Recording 2 s to .*take\.wav: 48000 Hz, 1 channel\. Ctrl-C stops early\.$/,
 ];
 const printedAfter = [
@@ -106,10 +107,10 @@ const printedAfter = [
 ];
 
 function expectMeterInPlace(screen: Screen) {
-  // What the program wrote: the three lines, then the meter, nothing else.
-  expect(screen.lines).toHaveLength(4);
+  // What the program wrote: the lines before, then the meter, nothing else.
+  expect(screen.lines).toHaveLength(printedBefore.length + 1);
   for (const [i, pattern] of printedBefore.entries()) expect(screen.lines[i]).toMatch(pattern);
-  const meter = screen.lines[3]!;
+  const meter = screen.lines[printedBefore.length]!;
   expect(meter).toMatch(/^● REC 00:0\d\.\d( \/ 00:02\.0)? {2}(\[-+\] {2})?silence: permission denied$/);
   expect([...meter].length).toBeLessThan(screen.columns); // never wraps
   // And the terminal shows them on exactly the rows they need: no leftover of an earlier redraw.

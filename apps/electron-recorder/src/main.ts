@@ -12,6 +12,7 @@ import {
   type MenuItemConstructorOptions,
   protocol,
   session,
+  shell,
   systemPreferences,
 } from 'electron';
 import { APP_NAME, APP_ORIGIN, USAGE_DESCRIPTION } from './app-info.js';
@@ -93,6 +94,7 @@ app.whenReady().then(() => {
     usageDescription: USAGE_DESCRIPTION,
     appName: APP_NAME,
     dialogParent: (contents) => BrowserWindow.fromWebContents(contents),
+    shell, // opens the macOS or Windows privacy pane for the page's "Open settings"
   });
   protocol.handle('app', serveRenderer);
   Menu.setApplicationMenu(

@@ -134,3 +134,73 @@ describe('the recorder page', () => {
     await context.close();
   }, 40_000);
 });
+
+describe('the recorder page when macOS has the microphone off', () => {
+  it('shows the way back with an Open settings button that asks the main process, and hides it once allowed', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    let opened = 0;
+    await page.exposeFunction('micgateStandInOpen', () => {
+      opened++;
+    });
+    // The stand-in main process answers as the broker does on macOS with the app turned off in
+    // System Settings (the broker's own data is tested in @micgate/electron).
+    await page.addInitScript(() => {
+      type State = { permission: 'denied' | 'granted'; reason?: string; recovery?: unknown };
+      const denied: State = {
+        permission: 'denied',
+        reason: 'Microphone access for this app is turned off in macOS.',
+        recovery: {
+          target: 'os-privacy',
+          platform: 'macos',
+          summary: 'Turn on micgate Recorder in System Settings > Privacy & Security > Microphone.',
+          steps: [
+            'Open System Settings > Privacy & Security > Microphone.',
+            'Turn on micgate Recorder.',
+            'Come back to micgate Recorder: it notices the change.',
+          ],
+          url: 'x-apple.systempreferences:com.apple.preference.security?Privacy_Microphone',
+          appliesWithoutReload: true,
+        },
+      };
+      const listeners = new Set<(state: State) => void>();
+      const standIn = window as unknown as { micgateStandInOpen(): Promise<void>; micgateTurnOn(): void };
+      let state: State = denied;
+      standIn.micgateTurnOn = () => {
+        state = { permission: 'granted' };
+        for (const listener of listeners) listener(state);
+      };
+      (window as unknown as { micgate: unknown }).micgate = {
+        status: async () => ({ ok: true, ...state }),
+        request: async () => ({ ok: true, ...state }),
+        onChange: (listener: (next: State) => void) => {
+          listeners.add(listener);
+          return () => listeners.delete(listener);
+        },
+        openSettings: async () => {
+          await standIn.micgateStandInOpen();
+          return { ok: true, ...state };
+        },
+      };
+    });
+    await page.setViewportSize({ width: 520, height: 420 });
+    await page.goto(`${origin}/index.html`);
+
+    await expect.poll(() => page.textContent('#permission')).toBe('not allowed');
+    expect(await page.isVisible('#way-back')).toBe(true);
+    expect(await page.isVisible('#reason')).toBe(false); // the way back says it
+    expect(await page.locator('#way-back li').allTextContents()).toEqual([
+      'Open System Settings > Privacy & Security > Microphone.',
+      'Turn on micgate Recorder.',
+      'Come back to micgate Recorder: it notices the change.',
+    ]);
+    await page.screenshot({ path: fileURLToPath(new URL('../dist/recorder-denied.png', import.meta.url)) });
+    await page.getByRole('button', { name: 'Open settings' }).click();
+    await expect.poll(() => opened).toBe(1);
+
+    await page.evaluate(() => (window as unknown as { micgateTurnOn(): void }).micgateTurnOn());
+    await expect.poll(() => page.textContent('#permission')).toBe('allowed');
+    expect(await page.isVisible('#way-back')).toBe(false);
+    await context.close();
+  }, 30_000);
+});

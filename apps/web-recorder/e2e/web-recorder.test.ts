@@ -247,7 +247,21 @@ describe.each(VIEWPORTS)('the web recorder at $width × $height', (viewport) => 
   test('denied: the way back in steps; allowing it in the browser is picked up without a reload', async () => {
     await fresh('denied');
     expect(await page.locator('#denied-help').isVisible()).toBe(true);
-    expect(await page.locator('#denied-help').textContent()).toContain('no reload needed');
+    // The session's way back for the browser the page runs in: Debian's Chromium.
+    const help = page.locator('#denied-help');
+    expect(await help.getAttribute('data-platform')).toBe('chromium');
+    expect(await help.locator('p').first().textContent()).toBe(
+      `Allow the microphone for ${new URL(origin).host} in Chromium's site settings.`,
+    );
+    expect(await help.locator('li').allTextContents()).toEqual([
+      'Click the site information icon at the left of the address bar.',
+      'Turn Microphone on (or set it to Allow).',
+      'The page notices the change by itself: no reload needed.',
+    ]);
+    expect(await help.locator('code').textContent()).toBe(
+      `chrome://settings/content/siteDetails?site=${encodeURIComponent(origin)}`,
+    );
+    expect(await page.locator('#open-settings').count()).toBe(0); // a page cannot open the browser's settings
     expect(await page.getByRole('button', { name: 'Allow microphone' }).count()).toBe(0);
     await check('denied');
     const marker = await page.evaluate(() => {

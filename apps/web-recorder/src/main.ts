@@ -6,6 +6,7 @@ import { drawMeter, drawWaveform, fillScale, type WaveColumn } from './draw.js';
 import { createTake, type Take, takeFileName } from './take.js';
 import { createRecorderExplanation } from './explanation.js';
 import { APP_NAME, USAGE_DESCRIPTION } from './purpose.js';
+import { showWayBack } from './way-back.js';
 
 const FORMAT = { sampleRate: 48_000, channels: 1, framesPerBuffer: 1024 };
 /** Seconds of history in the waveform. */
@@ -86,6 +87,7 @@ session.recordPermission$.subscribe((state) => {
   permissionText.dataset.state = state;
   allowButton.hidden = state !== 'undetermined';
   deniedHelp.hidden = state !== 'denied';
+  if (state === 'denied') showWayBack(deniedHelp, session.recovery);
   if (state === 'granted') stateNote.textContent = '';
   if (state === 'denied')
     stateNote.textContent = 'This page may not use the microphone, so anything you record is silence.';

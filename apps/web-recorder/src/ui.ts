@@ -7,3 +7,4 @@
 export { drawMeter, fillScale } from './draw.js';
 export { createTake, type Take, takeFileName } from './take.js';
 export { DEFAULT_CHOICE, type PickerOption, pickerOptions, showPickerOptions } from './device-picker.js';
+export { showWayBack, type WayBackOptions } from './way-back.js';

@@ -1,6 +1,7 @@
 import {
   type AdapterSupports,
   type CaptureRequest,
+  type DeniedRecovery,
   InvalidArgumentError,
   type PromptRequest,
   type RecordPermission,
@@ -23,6 +24,7 @@ import { captureFrom, createDeviceLister, type MediaDevicesLike } from './device
 import type { ExplainHook } from './explanation.js';
 import { classifyMediaError, normalizeMediaError } from './media-errors.js';
 import { createPermissionWatcher, type PermissionsLike } from './permission-watcher.js';
+import { browserRecovery, detectBrowser } from './recovery.js';
 
 export interface BrowserAdapterOptions extends Omit<BrowserCaptureOptions, 'classifyTrackEnd' | 'document'> {
   /** Defaults to `navigator.mediaDevices.enumerateDevices`. */
@@ -58,6 +60,12 @@ export interface BrowserAdapter extends RecordPermissionAdapter {
    * permissions policy does not allow the microphone (an iframe without `allow="microphone"`).
    */
   readonly reason: string | undefined;
+  /**
+   * The browser's site settings for this page, for the browser it runs in (Chrome, Edge,
+   * Chromium, Firefox, Safari; general steps elsewhere); undefined in a frame the permissions
+   * policy blocks (`reason`), where only the embedding page can help.
+   */
+  recovery(): DeniedRecovery | undefined;
   /**
    * Release the adapter (the app's to call; `session.close()` leaves it open): open prompts
    * resolve 'undetermined' and the explanation closes (a browser prompt already shown stays up,
@@ -215,6 +223,15 @@ export function createBrowserAdapter(options: BrowserAdapterOptions = {}): Brows
     captureState$: capture.state$,
     get reason() {
       return watcher.reason;
+    },
+    recovery() {
+      // A frame the embedding page did not allow the microphone has no way back the user can take (see `reason`).
+      if (watcher.reason !== undefined) return undefined;
+      const nav = globalThis.navigator as
+        | (Navigator & { userAgentData?: { brands?: { brand: string }[] } })
+        | undefined;
+      const family = detectBrowser({ brands: nav?.userAgentData?.brands, userAgent: nav?.userAgent });
+      return browserRecovery(family, globalThis.location?.origin ?? '', watcher.queryable !== false);
     },
     close() {
       if (closed) return;

@@ -42,6 +42,8 @@ export interface PermissionWatcher {
   recheck(): Promise<RecordPermission>;
   /** Set while the frame's permissions policy blocks the microphone (status is then 'denied'). */
   readonly reason: string | undefined;
+  /** Whether the Permissions API answers for the microphone here (so outside changes reach the page); undefined until first asked. */
+  readonly queryable: boolean | undefined;
 }
 
 export function toRecordPermission(state: string): RecordPermission {
@@ -63,6 +65,7 @@ export function createPermissionWatcher(options: PermissionWatcherOptions = {}):
   const doc = options.document ?? (typeof document === 'undefined' ? undefined : document);
   const noticed = new Subject<RecordPermission>();
   let learned: RecordPermission | undefined;
+  let queryable: boolean | undefined;
   const policy = permissionsPolicyOf(doc);
 
   /** The frame's permissions policy is fixed when the frame loads; the site's permission does not change it. */
@@ -75,10 +78,16 @@ export function createPermissionWatcher(options: PermissionWatcherOptions = {}):
   }
 
   async function query(): Promise<PermissionStatusLike | undefined> {
-    if (!permissions || typeof permissions.query !== 'function') return undefined;
+    if (!permissions || typeof permissions.query !== 'function') {
+      queryable = false;
+      return undefined;
+    }
     try {
-      return await permissions.query({ name: 'microphone' });
+      const current = await permissions.query({ name: 'microphone' });
+      queryable = true;
+      return current;
     } catch {
+      queryable = false;
       return undefined; // TypeError: the name is not supported here
     }
   }
@@ -155,6 +164,9 @@ export function createPermissionWatcher(options: PermissionWatcherOptions = {}):
     recheck,
     get reason() {
       return blockedByPolicy() ? POLICY_BLOCKED_REASON : undefined;
+    },
+    get queryable() {
+      return queryable;
     },
   };
 }

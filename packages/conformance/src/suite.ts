@@ -15,6 +15,7 @@ import { muteTests } from './features/mute.js';
 import { outsideChangeTests } from './features/outside-changes.js';
 import { promptTests } from './features/prompt.js';
 import { recordingTests } from './features/recording.js';
+import { recoveryTests } from './features/recovery.js';
 import { relaunchTests } from './features/relaunch.js';
 import { requestTests } from './features/requests.js';
 import { silenceReasonTests } from './features/silence-reasons.js';
@@ -68,5 +69,6 @@ export function describeConformance(
     deviceChangeTests(c);
     deviceSelectionTests(c);
     deviceSurvivalTests(c);
+    recoveryTests(c);
   });
 }

@@ -7,12 +7,14 @@ export type {
   AudioSession,
   AudioSessionOptions,
   CaptureRequest,
+  DeniedRecovery,
   DeviceFrame,
   PromptRequest,
   RecordPermission,
   RecordOptions,
   RecordPermissionAdapter,
   RecordPermissionResponse,
+  RecoveryTarget,
   RequestOptions,
   SilenceReason,
 } from './types.js';
@@ -36,6 +38,7 @@ export {
 export { bufferDuration, DEFAULT_FORMAT, FORMAT_LIMITS, resolveFormat } from './format.js';
 export { createPacedClock, type PacedClock } from './paced-clock.js';
 export { isRecordPermission } from './permission.js';
+export { isDeniedRecovery } from './recovery.js';
 export { DEVICE_SILENT_SECONDS } from './gate.js';
 export { createAudioSession } from './session.js';
 export { singleFlight } from './single-flight.js';

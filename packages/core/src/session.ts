@@ -27,6 +27,7 @@ import { resolveFormat } from './format.js';
 import { permissionSilence, silenceGate, silentForEach } from './gate.js';
 import { GuardedStream } from './guarded-stream.js';
 import { isRecordPermission } from './permission.js';
+import { isDeniedRecovery } from './recovery.js';
 import { singleFlight } from './single-flight.js';
 import type {
   AudioFormat,
@@ -34,6 +35,7 @@ import type {
   AudioSession,
   AudioSessionOptions,
   RecordOptions,
+  DeniedRecovery,
   RecordPermission,
   RecordPermissionAdapter,
   RecordPermissionResponse,
@@ -350,6 +352,9 @@ export function createAudioSession(options: AudioSessionOptions): AudioSession {
   }
 
   return {
+    get recovery() {
+      return permission.getValue() === 'denied' ? adapterRecovery(adapter, onError) : undefined;
+    },
     get recordPermission() {
       return permission.getValue() ?? 'undetermined';
     },
@@ -368,6 +373,22 @@ export function createAudioSession(options: AudioSessionOptions): AudioSession {
     devices$,
     close,
   };
+}
+
+/** The adapter's way back from a denial; a throwing or malformed recovery() is reported, never thrown at the app. */
+function adapterRecovery(
+  adapter: RecordPermissionAdapter,
+  onError: (error: unknown) => void,
+): DeniedRecovery | undefined {
+  if (typeof adapter.recovery !== 'function') return undefined;
+  try {
+    const recovery: unknown = adapter.recovery();
+    if (recovery === undefined || isDeniedRecovery(recovery)) return recovery;
+    throw new MicgateError(ErrorCode.Adapter, "the adapter's recovery() gave no well-formed DeniedRecovery");
+  } catch (error) {
+    onError(error);
+    return undefined;
+  }
 }
 
 /** An adapter call as a promise: a synchronous throw rejects it, a plain value resolves it. */

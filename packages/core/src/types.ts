@@ -68,6 +68,44 @@ export interface AudioInputDevice {
   defaultSampleRate?: number;
 }
 
+// ── The way back from 'denied' (issue 10 §5) ──────────────────────────────────────────────────────
+
+/** Where a denial lives, and so where the user undoes it. */
+export type RecoveryTarget =
+  /** micgate's per-user store, changed with the `micgate` command (Node.js, Bun, Deno). */
+  | 'micgate-settings'
+  /** The browser's permission for this site. */
+  | 'site-settings'
+  /** The operating system's privacy settings (macOS, Windows). */
+  | 'os-privacy'
+  /** The app's own setting (Electron's broker where the OS has no pane, or where the app itself was denied). */
+  | 'app-settings';
+
+/**
+ * How the user re-enables the microphone after a denial: data the app shows or acts on, as Apple's
+ * apps say "Settings > Privacy > Microphone". Every string is plain text in English, one sentence each.
+ */
+export interface DeniedRecovery {
+  readonly target: RecoveryTarget;
+  /**
+   * Whose steps these are: 'node'; a browser ('chrome', 'edge', 'chromium', 'firefox', 'safari', or
+   * 'browser' when it is none it knows); an OS ('macos', 'windows', 'linux').
+   */
+  readonly platform: string;
+  /** One line, e.g. "Allow the microphone for example.com in Chrome's site settings." */
+  readonly summary: string;
+  /** What the user does, in order; at least one. */
+  readonly steps: readonly string[];
+  /** A shell command that re-enables the app, runnable as printed in the app's project (Node: `npx micgate grant <id>`). */
+  readonly command?: string;
+  /** An address the app can open for the user (the OS privacy pane); Electron opens it with `openRecoverySettings()`. */
+  readonly url?: string;
+  /** A settings address the user can paste into the browser's address bar; a page cannot open it. */
+  readonly address?: string;
+  /** True: a running app picks the change up by itself (no reload or restart); its recordings resume. */
+  readonly appliesWithoutReload: boolean;
+}
+
 /** What the platform prompt is asked to show. */
 export interface PromptRequest {
   /** The purpose string (Apple's NSMicrophoneUsageDescription). */
@@ -132,6 +170,11 @@ export interface RecordPermissionAdapter {
    * silence the reason 'needs-user-gesture'. The browser and Electron adapters have it.
    */
   readonly captureState$?: Observable<AdapterCaptureState>;
+  /**
+   * Optional: the way back from a denial as things stand now (pure data, never prompts, synchronous);
+   * undefined when the adapter knows none. Read by `session.recovery` while the permission is 'denied'.
+   */
+  recovery?(): DeniedRecovery | undefined;
 }
 
 /** What a recording captures: the format (each field defaulted), which input, and what a lost input does. */
@@ -189,6 +232,11 @@ export interface AudioSession {
   readonly inputMuted: boolean;
   /** The current mute state, then every change. */
   readonly inputMuted$: Observable<boolean>;
+  /**
+   * While `recordPermission` is 'denied': how the user re-enables the microphone (the adapter's
+   * `recovery()`); undefined otherwise, or when the adapter has none. Read it when `recordPermission$` emits.
+   */
+  readonly recovery: DeniedRecovery | undefined;
   /** Ends every recording, releases the device and every listener. Leaves the adapter open (the app owns it). */
   close(): void;
 }

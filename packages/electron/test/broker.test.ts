@@ -14,6 +14,14 @@ const APP = 'app://bundle';
 const APP_PAGE = 'app://bundle/index.html';
 const FOREIGN_PAGE = 'https://evil.example/page.html';
 const PURPOSE = 'Records voice notes you choose to keep.';
+/** A denial by the app's own dialog: its way back is the app's setting. */
+const APP_SETTINGS = expect.objectContaining({ target: 'app-settings', platform: 'linux' });
+/** A denial by macOS: its way back is the Privacy > Microphone pane. */
+const MACOS_PANE = expect.objectContaining({
+  target: 'os-privacy',
+  platform: 'macos',
+  url: 'x-apple.systempreferences:com.apple.preference.security?Privacy_Microphone',
+});
 
 interface Rig {
   session: FakeSession;
@@ -198,8 +206,8 @@ describe('the dialog', () => {
     expect(dialog.shown).toHaveLength(1);
     dialog.answerNext("Don't Allow", 10);
     const [a, b, media] = await Promise.all(requests);
-    expect(a).toEqual({ ok: true, permission: 'denied' });
-    expect(b).toEqual({ ok: true, permission: 'denied' });
+    expect(a).toEqual({ ok: true, permission: 'denied', recovery: APP_SETTINGS });
+    expect(b).toEqual({ ok: true, permission: 'denied', recovery: APP_SETTINGS });
     expect(media).toBe(false);
     expect(dialog.shown).toHaveLength(1);
   });
@@ -386,7 +394,7 @@ describe('on macOS', () => {
       const { broker, dialog, systemPreferences, session } = rig({ os: 'darwin' });
       systemPreferences.microphone = system;
       const state = await broker.request();
-      expect(state).toEqual({ permission: 'denied', reason: MACOS_SETTINGS_REASON });
+      expect(state).toEqual({ permission: 'denied', reason: MACOS_SETTINGS_REASON, recovery: MACOS_PANE });
       expect(state.reason).toContain('System Settings > Privacy & Security > Microphone');
       expect(dialog.shown).toHaveLength(0);
       expect(systemPreferences.asked).toBe(0);
@@ -403,7 +411,11 @@ describe('on macOS', () => {
     const refused = rig({ os: 'darwin' });
     refused.systemPreferences.nextSystemAnswer = false;
     refused.dialog.answerNext('Allow');
-    expect(await refused.broker.request()).toEqual({ permission: 'denied', reason: MACOS_SETTINGS_REASON });
+    expect(await refused.broker.request()).toEqual({
+      permission: 'denied',
+      reason: MACOS_SETTINGS_REASON,
+      recovery: MACOS_PANE,
+    });
     expect(refused.systemPreferences.asked).toBe(1);
   });
 
@@ -425,7 +437,7 @@ describe('on macOS', () => {
     broker.recheck();
     broker.recheck();
     expect(frame.sent.map((message) => message.args[0])).toEqual([
-      { permission: 'denied', reason: MACOS_SETTINGS_REASON },
+      { permission: 'denied', reason: MACOS_SETTINGS_REASON, recovery: MACOS_PANE },
       { permission: 'granted' },
     ]);
   });

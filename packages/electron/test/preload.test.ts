@@ -45,13 +45,13 @@ function nextChange(bridge: ReturnType<typeof createMicrophoneBridge>): Promise<
 }
 
 describe('the preload bridge', () => {
-  it('exposes only status, request and onChange, under window.micgate', () => {
+  it('exposes only status, request, onChange and openSettings, under window.micgate', () => {
     const contextBridge = new FakeContextBridge();
     const { ipcRenderer } = wired();
     exposeMicrophoneBridge({ contextBridge, ipcRenderer });
     expect(Object.keys(contextBridge.world)).toEqual([DEFAULT_BRIDGE_KEY]);
     const api = contextBridge.world[DEFAULT_BRIDGE_KEY] as Record<string, unknown>;
-    expect(Object.keys(api).sort()).toEqual(['onChange', 'request', 'status']);
+    expect(Object.keys(api).sort()).toEqual(['onChange', 'openSettings', 'request', 'status']);
   });
 
   it('asks the broker and hears its changes; sends only the two request fields', async () => {
@@ -67,7 +67,10 @@ describe('the preload bridge', () => {
     expect(dialog.shown[0]!.options.buttons).toEqual(['Allow', "Don't Allow", 'Not Now']);
     const denied = nextChange(bridge);
     await broker.setDecision('denied');
-    expect(await denied).toEqual({ permission: 'denied' });
+    expect(await denied).toEqual({
+      permission: 'denied',
+      recovery: expect.objectContaining({ target: 'app-settings' }),
+    });
   });
 
   it('subscribes once for many listeners and leaves IPC when the last one goes', async () => {

@@ -51,6 +51,9 @@ export function createSessionWith(
       return session.inputMuted$;
     },
     setInputMuted: (muted) => session.setInputMuted(muted),
+    get recovery() {
+      return session.recovery;
+    },
     close() {
       session.close();
       if (owned) closeAdapter(adapter);

@@ -2,6 +2,7 @@ import {
   type AudioFormat,
   type AudioInputDevice,
   type CaptureRequest,
+  type DeniedRecovery,
   type DeviceFrame,
   InvalidArgumentError,
   type PromptRequest,
@@ -20,6 +21,7 @@ import {
 } from './capture/index.js';
 import { assertAppId } from './permission/app-id.js';
 import { askInTerminal } from './permission/prompt.js';
+import { nodeRecovery } from './permission/recovery.js';
 import { createPermissionStore, type PermissionStore } from './permission/store.js';
 
 export interface NodeAdapterOptions {
@@ -59,6 +61,8 @@ export interface NodeAdapter extends RecordPermissionAdapter {
   /** Changes made with `micgate grant|deny|reset` or by another process. */
   changes(): Observable<RecordPermission>;
   readonly supports: { changes: true; devices: true; deviceChanges: true };
+  /** The `micgate` command that grants this app (`npx micgate grant <appId>`); a running session picks it up. */
+  recovery(): DeniedRecovery;
   /** The inputs now: the sound server's sources, else PortAudio's devices. */
   devices(): Promise<AudioInputDevice[]>;
   /** The inputs now, then the whole list on every change (plug, unplug, a new default). */
@@ -189,6 +193,7 @@ export function createNodeAdapter(options: NodeAdapterOptions): NodeAdapter {
     deviceChanges(): Observable<readonly AudioInputDevice[]> {
       return inputDeviceChanges().pipe(takeUntil(closed$));
     },
+    recovery: () => nodeRecovery({ appId, storePath: store.path, ...(appName === undefined ? {} : { appName }) }),
     close() {
       if (closed) return;
       closed = true;

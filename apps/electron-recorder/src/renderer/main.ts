@@ -7,6 +7,7 @@ import {
   fillScale,
   pickerOptions,
   showPickerOptions,
+  showWayBack,
   type Take,
   takeFileName,
 } from '@micgate/web-recorder/ui';
@@ -24,6 +25,7 @@ function element<T extends HTMLElement>(id: string): T {
 
 const permission = element('permission');
 const reason = element('reason');
+const wayBack = element('way-back');
 const meter = element<HTMLCanvasElement>('meter');
 fillScale(document.querySelector<HTMLElement>('.scale')!);
 const clock = element('clock');
@@ -80,7 +82,11 @@ session.recordPermission$.subscribe((state) => {
   }
   previous = state;
   permission.textContent = LABELS[state];
-  reason.hidden = adapter.reason === undefined;
+  // While denied, the way back says where (and opens it); the reason would repeat it.
+  const recovery = session.recovery;
+  wayBack.hidden = recovery === undefined;
+  if (recovery) showWayBack(wayBack, recovery, { open: () => adapter.openRecoverySettings(), onError: showError });
+  reason.hidden = adapter.reason === undefined || recovery !== undefined;
   reason.textContent = adapter.reason ?? '';
 });
 

@@ -1,9 +1,15 @@
-import { InvalidArgumentError, isRecordPermission, type RecordPermission, singleFlight } from '@micgate/core';
-import type { BaseWindow, Dialog, IpcMain, Session, SystemPreferences, WebContents } from 'electron';
+import {
+  InvalidArgumentError,
+  isRecordPermission,
+  PromptUnavailableError,
+  type RecordPermission,
+  singleFlight,
+} from '@micgate/core';
+import type { BaseWindow, Dialog, IpcMain, Session, Shell, SystemPreferences, WebContents } from 'electron';
 import type { PermissionState } from '../shared/protocol.js';
-import { createDecisionState, MACOS_SETTINGS_REASON } from './decision-state.js';
+import { createDecisionState } from './decision-state.js';
 import type { DecisionStore } from './decision-store.js';
-import { askWithDialog } from './dialog.js';
+import { askToAllowAgain, askWithDialog } from './dialog.js';
 import { handleBridge } from './ipc.js';
 import { originMatcher } from './origin.js';
 import {
@@ -18,8 +24,16 @@ export interface MicrophoneBrokerOptions {
   session: Pick<Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler'>;
   ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>;
   dialog: Pick<Dialog, 'showMessageBox'>;
-  /** Required on macOS: the system's own microphone permission (TCC). */
+  /** Required on macOS: the system's own microphone permission (TCC). On Windows, read for the global switch. */
   systemPreferences?: Pick<SystemPreferences, 'askForMediaAccess' | 'getMediaAccessStatus'>;
+  /** Opens the OS privacy pane for `openRecoverySettings()` (macOS, Windows). Without it that call fails. */
+  shell?: Pick<Shell, 'openExternal'>;
+  /**
+   * The app's own microphone setting, for `openRecoverySettings()` when the app's decision is the
+   * denial (e.g. show the app's preferences; call `setDecision` from there). Default: the broker's
+   * dialog asking whether to allow the microphone again.
+   */
+  openAppSettings?: (requester: WebContents | undefined) => void | Promise<void>;
   /** The operating system, as `process.platform` names it (`'darwin'` turns on the macOS privacy checks). */
   os: string;
   /** The app's own origins, e.g. `['app://bundle']` or `['http://localhost:5173']`. Every other origin is refused. */
@@ -44,8 +58,15 @@ export interface MicrophoneBroker {
   request(usageDescription?: string, appName?: string, requester?: WebContents): Promise<PermissionState>;
   /** The app's own settings (Apple's Settings, `tccutil reset`): change or reset the decision and tell the renderers. */
   setDecision(decision: RecordPermission): Promise<void>;
-  /** Re-read macOS's permission (call it when the app is activated) and tell the renderers if it changed. */
+  /** Re-read the OS's permission (call it when the app is activated) and tell the renderers if it changed. */
   recheck(): void;
+  /**
+   * Open where the user undoes a denial (what `status().recovery` describes): the OS privacy pane
+   * with `shell.openExternal` (macOS, Windows; a change there arrives on `recheck()`), or the app's
+   * own setting (`openAppSettings`, default the broker's allow-again dialog). Not denied: opens
+   * nothing. Resolves with the state after; one at a time (concurrent calls share it). The bridge's `openSettings()`.
+   */
+  openRecoverySettings(requester?: WebContents): Promise<PermissionState>;
   /** Main-process listeners for changes; returns the unsubscribe function. */
   onChange(listener: (state: PermissionState) => void): () => void;
   /** Resolves when every decision so far is saved. */
@@ -73,6 +94,7 @@ export function createMicrophoneBroker(options: MicrophoneBrokerOptions): Microp
     store: options.store,
     systemPreferences,
     os: options.os,
+    appName: options.appName,
     isAllowedOrigin,
     onError,
   });
@@ -100,9 +122,9 @@ export function createMicrophoneBroker(options: MicrophoneBrokerOptions): Microp
       // The system prompt (with Info.plist's NSMicrophoneUsageDescription); its answer lives in macOS.
       const allowed = await systemPreferences.askForMediaAccess('microphone');
       state.announceIfChanged();
-      if (!allowed) return { permission: 'denied', reason: MACOS_SETTINGS_REASON };
+      if (!allowed) return state.denied('system');
     }
-    return { permission: answer };
+    return answer === 'denied' ? state.denied('app') : { permission: answer };
   }
   // One dialog for every concurrent caller (bridge requests and getUserMedia alike).
   const openPrompt = singleFlight(runPrompt);
@@ -116,6 +138,29 @@ export function createMicrophoneBroker(options: MicrophoneBrokerOptions): Microp
     if (now.permission !== 'undetermined' || closed) return Promise.resolve(now);
     return openPrompt(usageDescription, appName, requester);
   }
+
+  const openRecoverySettings = singleFlight(async (requester?: WebContents): Promise<PermissionState> => {
+    const now = state.current();
+    if (closed || now.permission !== 'denied' || now.recovery === undefined) return now;
+    const { url } = now.recovery;
+    if (url !== undefined) {
+      if (!options.shell) {
+        throw new PromptUnavailableError('pass `shell` to the micgate broker to open the privacy settings');
+      }
+      await options.shell.openExternal(url);
+    } else if (options.openAppSettings) {
+      await options.openAppSettings(requester);
+    } else {
+      const parent = requester && options.dialogParent ? options.dialogParent(requester) : undefined;
+      const allow = await askToAllowAgain(dialog, {
+        usageDescription: options.usageDescription,
+        appName: options.appName,
+        parent,
+      });
+      if (allow && !closed) await state.remember('granted');
+    }
+    return state.current();
+  });
 
   const handlers = createPermissionHandlers({
     isAllowedOrigin,
@@ -131,6 +176,7 @@ export function createMicrophoneBroker(options: MicrophoneBrokerOptions): Microp
     request,
     subscribe: state.addFrame,
     unsubscribe: state.removeFrame,
+    openSettings: (requester) => openRecoverySettings(requester),
   });
 
   return {
@@ -154,6 +200,7 @@ export function createMicrophoneBroker(options: MicrophoneBrokerOptions): Microp
       return state.remember(next);
     },
     recheck: state.announceIfChanged,
+    openRecoverySettings: (requester) => openRecoverySettings(requester),
     onChange(listener) {
       if (typeof listener !== 'function') throw new InvalidArgumentError('listener', listener, 'a function');
       return state.onChange(listener);

@@ -2,19 +2,26 @@ import type { RecordPermission } from '@micgate/core';
 import type { SystemPreferences, WebFrameMain } from 'electron';
 import { CHANNELS, type PermissionState } from '../shared/protocol.js';
 import type { DecisionStore } from './decision-store.js';
+import { type DenialSource, electronRecovery } from './recovery.js';
 
 /** Where macOS keeps the switch the user must turn on again. */
 export const MACOS_SETTINGS_REASON =
   'Microphone access for this app is turned off in macOS. Turn it on in System Settings > Privacy & Security > Microphone.';
+
+/** Where Windows keeps the switches the user must turn on again. */
+export const WINDOWS_SETTINGS_REASON =
+  'Microphone access for desktop apps is turned off in Windows. Turn it on in Settings > Privacy & security > Microphone.';
 
 type MacAccess = ReturnType<SystemPreferences['getMediaAccessStatus']>;
 type BroadcastFrame = Pick<WebFrameMain, 'origin' | 'send' | 'isDestroyed' | 'detached'>;
 
 export interface DecisionStateOptions {
   store: DecisionStore;
-  /** Consulted on macOS only (`os === 'darwin'`). */
+  /** Consulted on macOS (the app's TCC permission) and Windows (the global switch for desktop apps). */
   systemPreferences: Pick<SystemPreferences, 'getMediaAccessStatus'> | undefined;
   os: string;
+  /** Named in the recovery's steps. */
+  appName?: string | undefined;
   isAllowedOrigin(origin: string | null | undefined): boolean;
   onError(error: unknown): void;
 }
@@ -24,8 +31,10 @@ export interface DecisionState {
   readonly decision: RecordPermission;
   /** What renderers get, synchronously and from memory: the app's decision combined with macOS's. */
   current(): PermissionState;
-  /** macOS's own permission; undefined elsewhere. */
+  /** The OS's own permission (macOS, Windows); undefined elsewhere. */
   systemAccess(): MacAccess | undefined;
+  /** The denied state, with its reason and its way back, for a denial by the OS or by the app's decision. */
+  denied(source: DenialSource): PermissionState;
   /** Take a new decision: tell everyone at once, then save it (writes in order). Save failures go to onError. */
   remember(decision: RecordPermission): Promise<void>;
   /** Tell frames and listeners the state, if it changed since last told. */
@@ -43,6 +52,7 @@ export interface DecisionState {
 export function createDecisionState(options: DecisionStateOptions): DecisionState {
   const { store, systemPreferences, isAllowedOrigin, onError } = options;
   const isMac = options.os === 'darwin';
+  const consultsSystem = isMac || options.os === 'win32';
   let closed = false;
   let decision = store.load();
   let saving: Promise<void> = Promise.resolve();
@@ -50,7 +60,7 @@ export function createDecisionState(options: DecisionStateOptions): DecisionStat
   const listeners = new Set<(state: PermissionState) => void>();
 
   function systemAccess(): MacAccess | undefined {
-    if (!isMac || !systemPreferences) return undefined;
+    if (!consultsSystem || !systemPreferences) return undefined;
     try {
       return systemPreferences.getMediaAccessStatus('microphone');
     } catch (error) {
@@ -59,13 +69,21 @@ export function createDecisionState(options: DecisionStateOptions): DecisionStat
     }
   }
 
+  function denied(source: DenialSource): PermissionState {
+    const recovery = electronRecovery(source, options.os, options.appName);
+    if (source === 'app') return { permission: 'denied', recovery };
+    return { permission: 'denied', reason: isMac ? MACOS_SETTINGS_REASON : WINDOWS_SETTINGS_REASON, recovery };
+  }
+
   function current(): PermissionState {
     if (closed) return { permission: 'denied' };
     const system = systemAccess();
-    if (system === 'denied' || system === 'restricted') return { permission: 'denied', reason: MACOS_SETTINGS_REASON };
+    if (system === 'denied' || system === 'restricted') return denied('system');
     // The user allowed it in the app's dialog but macOS has not been asked (or was reset): ask again.
-    if (decision === 'granted' && system !== undefined && system !== 'granted') return { permission: 'undetermined' };
-    return { permission: decision };
+    if (isMac && decision === 'granted' && system !== undefined && system !== 'granted') {
+      return { permission: 'undetermined' };
+    }
+    return decision === 'denied' ? denied('app') : { permission: decision };
   }
 
   let lastBroadcast = key(current());
@@ -112,6 +130,7 @@ export function createDecisionState(options: DecisionStateOptions): DecisionStat
     },
     current,
     systemAccess,
+    denied,
     remember,
     announceIfChanged,
     addFrame: (frame) => void frames.add(frame),

@@ -3,7 +3,8 @@ import { createMicrophoneBroker, type MicrophoneBroker, type MicrophoneBrokerOpt
 import { decisionFile } from './decision-file.js';
 
 export { createMicrophoneBroker, type MicrophoneBroker, type MicrophoneBrokerOptions } from './broker.js';
-export { MACOS_SETTINGS_REASON } from './decision-state.js';
+export { MACOS_SETTINGS_REASON, WINDOWS_SETTINGS_REASON } from './decision-state.js';
+export { PRIVACY_PANES } from './recovery.js';
 export { DIALOG_BUTTONS } from './dialog.js';
 export type { PermissionCheckHandler, PermissionRequestHandler } from './permission-handlers.js';
 export { MAX_USAGE_DESCRIPTION_LENGTH } from './validation.js';

@@ -1,4 +1,4 @@
-import { ErrorCode } from '@micgate/core';
+import { ErrorCode, MicgateError } from '@micgate/core';
 import type { IpcMain, IpcMainInvokeEvent, WebContents, WebFrameMain } from 'electron';
 import { type BridgeResult, CHANNELS, ERROR_CODES, type PermissionState } from '../shared/protocol.js';
 import { checkBridgeRequest } from './validation.js';
@@ -11,6 +11,8 @@ export interface BridgeEndpoints {
   /** A frame that wants change notifications (`CHANNELS.changed`). */
   subscribe(frame: WebFrameMain): void;
   unsubscribe(frame: WebFrameMain): void;
+  /** Open where the user undoes a denial; the main process decides what (the page passes nothing). */
+  openSettings(requester: WebContents): Promise<PermissionState>;
 }
 
 /**
@@ -66,6 +68,18 @@ export function handleBridge(
     guarded((event) => {
       if (event.senderFrame) endpoints.unsubscribe(event.senderFrame);
       return { ok: true, ...endpoints.status() };
+    }),
+  );
+
+  ipcMain.handle(
+    CHANNELS.openSettings,
+    guarded(async (event) => {
+      try {
+        return { ok: true, ...(await endpoints.openSettings(event.sender)) };
+      } catch (error) {
+        const code = error instanceof MicgateError ? error.code : ErrorCode.PromptUnavailable;
+        return failure(code, `the microphone settings could not be opened: ${messageOf(error)}`);
+      }
     }),
   );
 

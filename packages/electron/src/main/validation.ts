@@ -29,6 +29,10 @@ export function checkBrokerOptions(options: MicrophoneBrokerOptions): void {
   if (options.appName !== undefined && typeof options.appName !== 'string') {
     throw new InvalidArgumentError('appName', options.appName, 'a string');
   }
+  if (options.shell !== undefined) needs('shell', ['openExternal']);
+  if (options.openAppSettings !== undefined && typeof options.openAppSettings !== 'function') {
+    throw new InvalidArgumentError('openAppSettings', options.openAppSettings, 'a function');
+  }
   if (options.dialogParent !== undefined && typeof options.dialogParent !== 'function') {
     throw new InvalidArgumentError('dialogParent', options.dialogParent, 'a function');
   }

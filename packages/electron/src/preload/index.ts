@@ -5,6 +5,7 @@ import {
   type BridgeResult,
   CHANNELS,
   ERROR_CODES,
+  copyPermissionState,
   isPermissionState,
   type MicrophoneBridge,
   type PermissionState,
@@ -26,14 +27,14 @@ export interface BridgeIpcRenderer {
 }
 
 /**
- * The bridge over `ipcRenderer`: status, request and change notifications on fixed channels,
- * nothing else. The page never sees `ipcRenderer` or an IPC event.
+ * The bridge over `ipcRenderer`: status, request, change notifications and opening the settings
+ * that undo a denial, on fixed channels, nothing else. The page never sees `ipcRenderer` or an IPC event.
  */
 export function createMicrophoneBridge(ipcRenderer: BridgeIpcRenderer): MicrophoneBridge {
   const listeners = new Set<(state: PermissionState) => void>();
   const onChanged = (_event: IpcRendererEvent, state: unknown) => {
     if (!isPermissionState(state)) return;
-    const copy: PermissionState = state.reason === undefined ? { permission: state.permission } : { ...state };
+    const copy = copyPermissionState(state);
     for (const listener of [...listeners]) {
       try {
         listener(copy);
@@ -66,6 +67,7 @@ export function createMicrophoneBridge(ipcRenderer: BridgeIpcRenderer): Micropho
       const { usageDescription, appName } = (request ?? {}) as Partial<BridgeRequest>;
       return invoke(CHANNELS.request, appName === undefined ? { usageDescription } : { usageDescription, appName });
     },
+    openSettings: () => invoke(CHANNELS.openSettings),
     onChange(listener) {
       if (typeof listener !== 'function') throw new TypeError('onChange needs a listener function');
       const wrapped = (state: PermissionState) => listener(state);
@@ -106,11 +108,7 @@ export function exposeMicrophoneBridge(electron: {
 function checkedResult(result: unknown): BridgeResult {
   if (result !== null && typeof result === 'object') {
     const candidate = result as Record<string, unknown>;
-    if (candidate.ok === true && isPermissionState(candidate)) {
-      return candidate.reason === undefined
-        ? { ok: true, permission: candidate.permission }
-        : { ok: true, permission: candidate.permission, reason: candidate.reason };
-    }
+    if (candidate.ok === true && isPermissionState(candidate)) return { ok: true, ...copyPermissionState(candidate) };
     if (candidate.ok === false && typeof candidate.code === 'string' && typeof candidate.message === 'string') {
       const failure = { ok: false as const, code: candidate.code, message: candidate.message };
       return typeof candidate.field === 'string' ? { ...failure, field: candidate.field } : failure;

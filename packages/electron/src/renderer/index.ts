@@ -2,9 +2,11 @@ import {
   type AdapterSupports,
   type AudioFormat,
   type CaptureRequest,
+  type DeniedRecovery,
   type DeviceFrame,
   errorFromCode,
   InvalidArgumentError,
+  PromptUnavailableError,
   type PromptRequest,
   type RecordPermission,
   type RecordPermissionAdapter,
@@ -41,6 +43,13 @@ export interface ElectronAdapter extends RecordPermissionAdapter {
   /** Why the permission is what it is, when the reason lies outside the app (macOS privacy settings). */
   readonly reason: string | undefined;
   changes(): Observable<RecordPermission>;
+  /** While denied: the way back the broker describes (the OS privacy pane, or the app's own setting). */
+  recovery(): DeniedRecovery | undefined;
+  /**
+   * Open it (the broker's `openRecoverySettings()`): the OS privacy pane, or the app's own setting.
+   * Resolves when it has been opened (a change made there arrives through `changes()`).
+   */
+  openRecoverySettings(): Promise<void>;
   /**
    * Whether capture's audio flows (see @micgate/browser's CaptureState). Electron windows start
    * audio without a gesture by default; a window made with `autoplayPolicy:
@@ -81,6 +90,7 @@ export function createElectronAdapter(options: ElectronAdapterOptions = {}): Ele
     bridge.onChange((state: PermissionState) => subscriber.next(state)),
   );
   const lister = createDeviceLister({ mediaDevices, enumerateDevices, permissionChanges });
+  let recovery: DeniedRecovery | undefined;
   // The broker decides: a track that ends while it still grants was lost, not revoked.
   const browser = createBrowserCapture({
     ...captureOptions,
@@ -90,6 +100,7 @@ export function createElectronAdapter(options: ElectronAdapterOptions = {}): Ele
   function unwrap(result: BridgeResult): RecordPermission {
     if (result.ok) {
       reason = result.reason;
+      recovery = result.recovery;
       return result.permission;
     }
     // The same class the main process refused with, InvalidArgumentError's field included.
@@ -139,6 +150,7 @@ export function createElectronAdapter(options: ElectronAdapterOptions = {}): Ele
       new Observable<RecordPermission>((subscriber) =>
         bridge.onChange((state: PermissionState) => {
           reason = state.reason;
+          recovery = state.recovery;
           subscriber.next(state.permission);
         }),
       ).pipe(takeUntil(closed$)),
@@ -148,6 +160,15 @@ export function createElectronAdapter(options: ElectronAdapterOptions = {}): Ele
       ).pipe(takeUntil(closed$)),
     ...(lister ? { devices: lister.devices } : {}),
     ...(deviceChanges ? { deviceChanges: () => deviceChanges().pipe(takeUntil(closed$)) } : {}),
+    recovery: () => recovery,
+    async openRecoverySettings() {
+      if (typeof bridge.openSettings !== 'function') {
+        throw new PromptUnavailableError(
+          "the preload's micgate bridge cannot open settings (update @micgate/electron there)",
+        );
+      }
+      unwrap(await bridge.openSettings());
+    },
     get captureState() {
       return browser.state;
     },

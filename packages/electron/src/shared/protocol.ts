@@ -1,4 +1,4 @@
-import { isRecordPermission, type RecordPermission } from '@micgate/core';
+import { type DeniedRecovery, isDeniedRecovery, isRecordPermission, type RecordPermission } from '@micgate/core';
 
 /**
  * The fixed IPC channels between the preload bridge and the main-process broker. Nothing else
@@ -10,6 +10,7 @@ export const CHANNELS = Object.freeze({
   subscribe: 'micgate:microphone:subscribe',
   unsubscribe: 'micgate:microphone:unsubscribe',
   changed: 'micgate:microphone:changed',
+  openSettings: 'micgate:microphone:open-settings',
 } as const);
 
 /** What the renderer asks the main process to show. */
@@ -22,6 +23,8 @@ export interface BridgeRequest {
 export interface PermissionState {
   permission: RecordPermission;
   reason?: string;
+  /** While denied: the way back (the OS privacy pane, or the app's own setting). */
+  recovery?: DeniedRecovery;
 }
 
 /**
@@ -42,6 +45,11 @@ export interface MicrophoneBridge {
   request(request: BridgeRequest): Promise<BridgeResult>;
   /** Calls `listener` with every change of the permission; returns the unsubscribe function. */
   onChange(listener: (state: PermissionState) => void): () => void;
+  /**
+   * Open where the user undoes a denial: the OS privacy pane or the app's own setting, as the
+   * main process decides (the page passes nothing). Optional: a bridge from an older preload lacks it.
+   */
+  openSettings?(): Promise<BridgeResult>;
 }
 
 /** The bridge's own codes; every other failure carries core's `ErrorCode`. */
@@ -55,6 +63,34 @@ export const ERROR_CODES = Object.freeze({
 /** Checks a state that arrived over IPC (never trust the other side's shape). */
 export function isPermissionState(value: unknown): value is PermissionState {
   if (value === null || typeof value !== 'object') return false;
-  const { permission, reason } = value as Partial<PermissionState>;
-  return isRecordPermission(permission) && (reason === undefined || typeof reason === 'string');
+  const { permission, reason, recovery } = value as Partial<PermissionState>;
+  return (
+    isRecordPermission(permission) &&
+    (reason === undefined || typeof reason === 'string') &&
+    (recovery === undefined || isDeniedRecovery(recovery))
+  );
+}
+
+/** A state received over IPC, rebuilt from its known fields only (nothing else the other side sent survives). */
+export function copyPermissionState(state: PermissionState): PermissionState {
+  const { permission, reason, recovery } = state;
+  return {
+    permission,
+    ...(reason === undefined ? {} : { reason }),
+    ...(recovery === undefined ? {} : { recovery: copyRecovery(recovery) }),
+  };
+}
+
+function copyRecovery(recovery: DeniedRecovery): DeniedRecovery {
+  const { target, platform, summary, steps, command, url, address, appliesWithoutReload } = recovery;
+  return {
+    target,
+    platform,
+    summary,
+    steps: [...steps],
+    ...(command === undefined ? {} : { command }),
+    ...(url === undefined ? {} : { url }),
+    ...(address === undefined ? {} : { address }),
+    appliesWithoutReload,
+  };
 }

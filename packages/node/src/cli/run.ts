@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { MicgateError } from '@micgate/core';
 import { isAppId } from '../permission/app-id.js';
 import { defaultConfigDir } from '../permission/config-dir.js';
@@ -29,21 +30,29 @@ const safe = (text: string) => shown(text, 2000);
 
 /** The `micgate` settings command; resolves with the exit status. */
 export async function runMicgate(argv: readonly string[], io: CliIo): Promise<number> {
+  const args = [...argv];
+  let configDir: string;
+  try {
+    configDir = takeConfigDir(args) ?? defaultConfigDir(io.env);
+  } catch (error) {
+    io.stderr.write(`micgate: ${safe((error as Error).message)}\nRun \`micgate --help\` for usage.\n`);
+    return EXIT_USAGE;
+  }
   const store = createPermissionStore({
-    configDir: defaultConfigDir(io.env),
+    configDir,
     onError: (error) =>
       io.stderr.write(`micgate: warning: ${safe(error instanceof Error ? error.message : String(error))}\n`),
   });
   try {
-    if (argv.includes('--help') || argv.includes('-h') || argv[0] === 'help') {
+    if (args.includes('--help') || args.includes('-h') || args[0] === 'help') {
       io.stdout.write(usage(store.path));
       return EXIT_OK;
     }
-    if (argv[0] === '--version' || argv[0] === '-V') {
+    if (args[0] === '--version' || args[0] === '-V') {
       io.stdout.write(`micgate ${packageVersion()}\n`);
       return EXIT_OK;
     }
-    return await runCommand(argv, store, io);
+    return await runCommand(args, store, io);
   } catch (error) {
     if (error instanceof UsageError) {
       io.stderr.write(`micgate: ${safe(error.message)}\nRun \`micgate --help\` for usage.\n`);
@@ -109,6 +118,15 @@ async function runCommand(argv: readonly string[], store: PermissionStore, io: C
     default:
       throw new UsageError(`unknown command ${JSON.stringify(command)}: use list, grant, deny or reset`);
   }
+}
+
+/** `--config-dir DIR` (anywhere on the line): the store of an app that sets its own `configDir`. */
+function takeConfigDir(args: string[]): string | undefined {
+  const index = args.indexOf('--config-dir');
+  if (index === -1) return undefined;
+  const [, dir] = args.splice(index, 2);
+  if (dir === undefined || dir === '' || dir.startsWith('-')) throw new UsageError('--config-dir needs a folder');
+  return resolve(dir);
 }
 
 function takeFlag(args: string[], flag: string): boolean {

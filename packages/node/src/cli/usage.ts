@@ -11,6 +11,7 @@ Usage:
   micgate reset --all       forget every app's decision (like \`tccutil reset Microphone\`)
   micgate --help            show this help
   micgate --version         show micgate's version
+  --config-dir DIR          use the store in DIR (an app that passes its own configDir)
 
 APP is the app id the program passes to createNodeAdapter({ appId }), e.g. micgate-record.
 A running app sees a change within about half a second. Times are local; --json gives ISO 8601 UTC.
