@@ -7,7 +7,6 @@ import {
   type SchedulerLike,
   Subject,
   type Subscription,
-  share,
   takeUntil,
 } from 'rxjs';
 import {
@@ -21,7 +20,7 @@ import {
 } from './errors.js';
 import { isBlankUsageDescription } from './usage-description.js';
 import { resolveFormat } from './format.js';
-import { permissionSilence, silenceGate, silentForEach } from './gate.js';
+import { permissionSilence, silenceGate, silentAgain } from './gate.js';
 import { GuardedStream } from './guarded-stream.js';
 import { isRecordPermission } from './permission.js';
 import { singleFlight } from './single-flight.js';
@@ -311,7 +310,7 @@ export function createAudioSession(options: AudioSessionOptions): AudioSession {
     const key = `${format.sampleRate}/${format.channels}/${format.framesPerBuffer}`;
     let shared = recordings.get(key);
     if (!shared) {
-      shared = new GuardedStream(silentForEach(recording(format).pipe(takeUntil(closed$), share())), onError);
+      shared = new GuardedStream(recording(format).pipe(takeUntil(closed$)), onError, silentAgain);
       recordings.set(key, shared);
     }
     return shared;
