@@ -1,8 +1,15 @@
-// Runs in Chromium: records through a real AudioSession on the browser adapter and measures delivery.
+// Runs in Chromium: records through a real AudioSession on the browser adapter, or through a bare
+// AudioWorklet that posts the same buffers to the main thread with no micgate (the baseline), and
+// measures delivery. Both subjects hand each buffer to the same bookkeeping.
 import { type AudioFrame, createAudioSession } from '@micgate/core';
 import { createBrowserAdapter } from '../src/index.js';
 
+export type Subject = 'micgate' | 'baseline';
+
 export interface BenchResult {
+  subject: Subject;
+  /** Whether the page is cross-origin isolated (micgate then captures through its SharedArrayBuffer ring). */
+  isolated: boolean;
   seconds: number;
   latencyHint: string;
   sampleRate: number;
@@ -53,17 +60,103 @@ Object.defineProperty(MessagePort.prototype, 'onmessage', {
   },
 });
 
+/**
+ * The baseline's processor: batches render quanta into buffers of `framesPerBuffer` (mono) and
+ * transfers each with its first frame, a fresh buffer per post. Shipped as source text.
+ */
+function defineBaselineProcessor(scope: {
+  AudioWorkletProcessor: new () => { readonly port: MessagePort };
+  registerProcessor(name: string, processor: unknown): void;
+  readonly currentFrame: number;
+}): void {
+  class BaselineProcessor extends scope.AudioWorkletProcessor {
+    private readonly framesPerBuffer: number;
+    private batch: Float32Array;
+    private filled = 0;
+    private startFrame = 0;
+    constructor(options: { processorOptions: { framesPerBuffer: number } }) {
+      super();
+      this.framesPerBuffer = options.processorOptions.framesPerBuffer;
+      this.batch = new Float32Array(this.framesPerBuffer);
+    }
+    process(inputs: Float32Array[][]): boolean {
+      const data = inputs[0]?.[0];
+      if (data === undefined) return true;
+      let offset = 0;
+      while (offset < data.length) {
+        if (this.filled === 0) this.startFrame = scope.currentFrame + offset;
+        const take = Math.min(data.length - offset, this.framesPerBuffer - this.filled);
+        this.batch.set(data.subarray(offset, offset + take), this.filled);
+        this.filled += take;
+        offset += take;
+        if (this.filled === this.framesPerBuffer) {
+          this.port.postMessage({ samples: this.batch, startFrame: this.startFrame }, [this.batch.buffer]);
+          this.batch = new Float32Array(this.framesPerBuffer);
+          this.filled = 0;
+        }
+      }
+      return true;
+    }
+  }
+  scope.registerProcessor('bench-baseline', BaselineProcessor);
+}
+
+/** Opens the subject; it calls `deliver` with each buffer's samples and capture time (s); the result closes it. */
+type Open = (
+  deliver: (samples: Float32Array, time: number, position?: number, gated?: boolean) => void,
+) => Promise<() => void>;
+
+function openMicgate(latencyHint: AudioContextLatencyCategory, sampleRate: number, framesPerBuffer: number): Open {
+  return async (deliver) => {
+    const adapter = createBrowserAdapter({ latencyHint });
+    const session = createAudioSession({ adapter, usageDescription: 'micgate benchmark' });
+    if ((await adapter.status()) !== 'granted') throw new Error('grant the microphone before running the benchmark');
+    const subscription = session
+      .record({ sampleRate, channels: 1, framesPerBuffer })
+      .subscribe((frame: AudioFrame) => deliver(frame.samples, frame.time, frame.position, frame.gated));
+    return () => {
+      subscription.unsubscribe();
+      session.close();
+    };
+  };
+}
+
+function openBaseline(latencyHint: AudioContextLatencyCategory, sampleRate: number, framesPerBuffer: number): Open {
+  return async (deliver) => {
+    const stream = await navigator.mediaDevices.getUserMedia({
+      audio: { echoCancellation: false, noiseSuppression: false, autoGainControl: false, channelCount: 1 },
+    });
+    const context = new AudioContext({ sampleRate, latencyHint });
+    const source = `(${defineBaselineProcessor.toString()})(globalThis);\n`;
+    await context.audioWorklet.addModule(URL.createObjectURL(new Blob([source], { type: 'text/javascript' })));
+    const node = new AudioWorkletNode(context, 'bench-baseline', {
+      numberOfInputs: 1,
+      numberOfOutputs: 0,
+      channelCount: 1,
+      channelCountMode: 'explicit',
+      processorOptions: { framesPerBuffer },
+    });
+    const rate = context.sampleRate;
+    node.port.onmessage = (event: MessageEvent<{ samples: Float32Array; startFrame: number }>) =>
+      deliver(event.data.samples, event.data.startFrame / rate);
+    context.createMediaStreamSource(stream).connect(node);
+    await context.resume();
+    return () => {
+      node.port.onmessage = null;
+      for (const track of stream.getTracks()) track.stop();
+      void context.close();
+    };
+  };
+}
+
 async function runBench(
   seconds: number,
   latencyHint: AudioContextLatencyCategory = 'playback',
+  subject: Subject = 'micgate',
   sampleRate = 48_000,
   framesPerBuffer = 1024,
 ): Promise<BenchResult> {
   let context: AudioContext | undefined;
-  const adapter = createBrowserAdapter({ latencyHint });
-  const session = createAudioSession({ adapter, usageDescription: 'micgate benchmark' });
-  if ((await adapter.status()) !== 'granted') throw new Error('grant the microphone before running the benchmark');
-
   const arrivals: number[] = [];
   const deviceTimes: number[] = [];
   let gatedBuffers = 0;
@@ -81,34 +174,44 @@ async function runBench(
     }
   };
 
+  const open = (subject === 'micgate' ? openMicgate : openBaseline)(latencyHint, sampleRate, framesPerBuffer);
+  let close: (() => void) | undefined;
   await new Promise<void>((resolve, reject) => {
     let stopAt = Number.POSITIVE_INFINITY;
-    const subscription = session.record({ sampleRate, channels: 1, framesPerBuffer }).subscribe({
-      next: (frame: AudioFrame) => {
-        if (frame.position !== nextPosition) positionGaps++;
-        nextPosition = frame.position + frame.frames;
-        if (frame.gated) {
-          gatedBuffers++;
-          return;
-        }
-        const now = performance.now();
-        if (firstDeviceAt < 0) {
-          firstDeviceAt = now;
-          deliveryMs = 0; // count from the first device buffer, like the time
-          maxDeliveryMs = 0;
-          stopAt = now + seconds * 1000;
-        }
-        arrivals.push(now);
-        deviceTimes.push(frame.time);
-        if (now >= stopAt) {
-          subscription.unsubscribe();
-          resolve();
-        }
-      },
-      error: reject,
-    });
+    let done = false;
+    // The same bookkeeping for both subjects, inside the timed message handler.
+    const deliver = (_samples: Float32Array, time: number, position?: number, gated?: boolean) => {
+      if (done) return;
+      if (position !== undefined) {
+        if (position !== nextPosition) positionGaps++;
+        nextPosition = position + framesPerBuffer;
+      }
+      if (gated) {
+        gatedBuffers++;
+        return;
+      }
+      const now = performance.now();
+      if (firstDeviceAt < 0) {
+        firstDeviceAt = now;
+        deliveryMs = 0; // count from the first device buffer, like the time
+        maxDeliveryMs = 0;
+        stopAt = now + seconds * 1000;
+      }
+      arrivals.push(now);
+      deviceTimes.push(time);
+      if (now >= stopAt) {
+        done = true;
+        resolve();
+      }
+    };
+    open(deliver).then((closeSubject) => {
+      close = closeSubject;
+      if (done) closeSubject();
+    }, reject);
   });
-  session.close();
+  const spentMs = deliveryMs;
+  const spentMaxMs = maxDeliveryMs;
+  close?.();
   globalThis.AudioContext = originalContext;
 
   let droppedBuffers = 0;
@@ -122,6 +225,8 @@ async function runBench(
   const lateness = offsets.map((offset) => offset - baseline).sort((a, b) => a - b);
   const elapsedSeconds = (arrivals.at(-1)! - arrivals[0]!) / 1000;
   return {
+    subject,
+    isolated: globalThis.crossOriginIsolated === true,
     seconds: elapsedSeconds,
     latencyHint,
     sampleRate,
@@ -134,8 +239,8 @@ async function runBench(
     lateBuffers: lateness.filter((ms) => ms > bufferMs).length,
     maxLatenessMs: lateness.at(-1)!,
     p99LatenessMs: lateness[Math.floor(lateness.length * 0.99)]!,
-    deliveryMsPerSecond: deliveryMs / elapsedSeconds,
-    maxDeliveryMs,
+    deliveryMsPerSecond: spentMs / elapsedSeconds,
+    maxDeliveryMs: spentMaxMs,
     contextSampleRate: context?.sampleRate ?? Number.NaN,
     baseLatencyMs: (context?.baseLatency ?? Number.NaN) * 1000,
   };
