@@ -1,22 +1,33 @@
 /**
- * One minute of 48 kHz stereo audio in 256-frame buffers through `record()` on virtual time,
- * against a bare callback loop that makes the same frames and does the same per-frame work.
- * Prints frames/s for both, their ratio, and heap growth. Usage: bench [--seconds 60] [--rounds 3]
+ * A minute of 48 kHz stereo audio in 256-frame buffers through `record()` on virtual time, against
+ * a bare callback loop that makes the same frames and does the same per-frame work, at 1, 10 and
+ * 100 subscribers (the bare loop calls its callback as many times per buffer). Prints frames/s of
+ * CPU time for each path, its ratio to the bare loop at the same fan-out, and heap growth.
+ * CPU time, not wall time: the benchmark machines are shared, and other processes' time is not ours.
+ * Usage: bench [--seconds 60] [--rounds 5] [--subscribers 1,10,100] [--json FILE]
  */
+import { writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { type AudioFrame, createAudioSession } from '@micgate/core';
 import { createMockPlatform, fromSamples, type MockSignal, VirtualClock } from '@micgate/mock';
-import { firstValueFrom } from 'rxjs';
+import { firstValueFrom, type Subscription } from 'rxjs';
 
 const { values } = parseArgs({
   // `pnpm bench -- --seconds 30` hands the `--` on to the script.
   args: process.argv.slice(2).filter((arg) => arg !== '--'),
-  options: { seconds: { type: 'string', default: '60' }, rounds: { type: 'string', default: '3' } },
+  options: {
+    seconds: { type: 'string', default: '60' },
+    rounds: { type: 'string', default: '5' },
+    subscribers: { type: 'string', default: '1,10,100' },
+    json: { type: 'string' },
+  },
 });
 const seconds = Number(values.seconds);
 const rounds = Number(values.rounds);
-if (!(seconds > 0) || !Number.isInteger(rounds) || rounds < 1)
-  throw new Error('usage: --seconds N (> 0) --rounds N (≥ 1)');
+const fanOuts = values.subscribers.split(',').map(Number);
+if (!(seconds > 0) || !Number.isInteger(rounds) || rounds < 1 || !fanOuts.every((n) => Number.isInteger(n) && n > 0))
+  throw new Error('usage: --seconds N (> 0) --rounds N (≥ 1) --subscribers N,N,... (each ≥ 1)');
 
 const format = { sampleRate: 48_000, channels: 2, framesPerBuffer: 256 };
 const totalFrames = Math.floor((seconds * format.sampleRate) / format.framesPerBuffer) * format.framesPerBuffer;
@@ -26,7 +37,7 @@ const oneSecond = new Float32Array(format.sampleRate).map(
 );
 const signal: MockSignal = fromSamples(oneSecond, { loop: true });
 
-/** The per-frame work both paths do: a running sum of squares (what a level meter does). */
+/** The per-frame work every subscriber does: a running sum of squares (what a level meter does). */
 let energy = 0;
 function work(frame: Pick<AudioFrame, 'samples'>): void {
   const samples = frame.samples;
@@ -39,17 +50,22 @@ function gc(): void {
   (globalThis as { gc?: () => void }).gc?.();
 }
 
+/** CPU seconds this process has used (user + system). */
+function cpuSeconds(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
+}
+
 interface Result {
   framesPerSecond: number;
   heapGrowthBytes: number;
-  frames: number;
 }
 
-/** The floor: a plain loop making the frames the mock device makes, handing each to `work`. */
-function bareLoop(): Result {
+/** The floor: a plain loop making the frames the mock device makes, handing each to `work` `fanOut` times. */
+function bareLoop(fanOut: number): Result {
   gc();
   const heapBefore = process.memoryUsage().heapUsed;
-  const started = process.hrtime.bigint();
+  const started = cpuSeconds();
   const { framesPerBuffer, channels, sampleRate } = format;
   for (let start = 0; start < totalFrames; start += framesPerBuffer) {
     const samples = new Float32Array(framesPerBuffer * channels);
@@ -57,73 +73,139 @@ function bareLoop(): Result {
       const value = signal.sampleAt(start + i, sampleRate);
       for (let c = 0; c < channels; c++) samples[i * channels + c] = value;
     }
-    work({ samples });
+    const frame = { samples };
+    for (let s = 0; s < fanOut; s++) work(frame);
   }
-  const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
+  const elapsed = cpuSeconds() - started;
   gc();
-  return {
-    framesPerSecond: totalFrames / elapsed,
-    heapGrowthBytes: process.memoryUsage().heapUsed - heapBefore,
-    frames: totalFrames,
-  };
+  return { framesPerSecond: totalFrames / elapsed, heapGrowthBytes: process.memoryUsage().heapUsed - heapBefore };
+}
+
+/** The mock device's own stream, no session: what record() adds to the device is the gap between this and granted. */
+function deviceAlone(fanOut: number): Result {
+  const clock = new VirtualClock();
+  const platform = createMockPlatform({ scheduler: clock, signal });
+  gc();
+  const heapBefore = process.memoryUsage().heapUsed;
+  const started = cpuSeconds();
+  const device = platform.adapter.capture(format);
+  // Fan-out by hand: one device stream, each frame to the work `fanOut` times.
+  const subscription = device.subscribe((frame) => {
+    for (let s = 0; s < fanOut; s++) work(frame);
+  });
+  clock.advanceSync((totalFrames / format.sampleRate) * 1000);
+  const elapsed = cpuSeconds() - started;
+  subscription.unsubscribe();
+  gc();
+  return { framesPerSecond: totalFrames / elapsed, heapGrowthBytes: process.memoryUsage().heapUsed - heapBefore };
 }
 
 /** The same audio through a session on virtual time: the device path (granted) or the silence path (denied). */
-async function throughRecord(decision: 'granted' | 'denied'): Promise<Result> {
+async function throughRecord(decision: 'granted' | 'denied', fanOut: number): Promise<Result> {
   const clock = new VirtualClock();
   const platform = createMockPlatform({ scheduler: clock, signal });
   platform.user.changeSetting(decision);
   const session = createAudioSession({ adapter: platform.adapter, usageDescription: 'benchmark', scheduler: clock });
   await firstValueFrom(session.recordPermission$);
-  let frames = 0;
+  const counts = new Array<number>(fanOut).fill(0);
   let gatedFrames = 0;
   gc();
   const heapBefore = process.memoryUsage().heapUsed;
-  const started = process.hrtime.bigint();
-  const subscription = session.record(format).subscribe((frame) => {
-    frames += frame.frames;
-    if (frame.gated) gatedFrames += frame.frames;
-    work(frame);
-  });
+  const started = cpuSeconds();
+  const recording = session.record(format);
+  const subscriptions: Subscription[] = [];
+  for (let s = 0; s < fanOut; s++) {
+    subscriptions.push(
+      recording.subscribe((frame) => {
+        counts[s]! += frame.frames;
+        if (s === 0 && frame.gated) gatedFrames += frame.frames;
+        work(frame);
+      }),
+    );
+  }
   clock.advanceSync((totalFrames / format.sampleRate) * 1000);
-  const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
-  subscription.unsubscribe();
+  const elapsed = cpuSeconds() - started;
+  for (const subscription of subscriptions) subscription.unsubscribe();
   session.close();
   gc();
   const heapGrowthBytes = process.memoryUsage().heapUsed - heapBefore;
+  const frames = counts[0]!;
   // Silence covers the device's start-up, so the granted path may deliver one extra (silent) buffer.
   if (Math.abs(frames - totalFrames) > format.framesPerBuffer)
     throw new Error(`record() delivered ${frames} frames, expected ${totalFrames}`);
+  if (counts.some((count) => count !== frames)) throw new Error(`subscribers saw different frame counts: ${counts}`);
   const expectedGated = decision === 'denied' ? frames : format.framesPerBuffer;
   if (gatedFrames > expectedGated) throw new Error(`unexpected gating: ${gatedFrames}/${frames} frames gated`);
-  return { framesPerSecond: frames / elapsed, heapGrowthBytes, frames };
+  return { framesPerSecond: frames / elapsed, heapGrowthBytes };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const runs: Record<'bare' | 'granted' | 'denied', Result[]> = { bare: [], granted: [], denied: [] };
-bareLoop(); // warm-up
-await throughRecord('granted');
+type Path = 'bare' | 'device' | 'granted' | 'denied';
+const runs = new Map<string, Result[]>();
+const push = (path: Path, fanOut: number, result: Result) => {
+  const key = `${path}/${fanOut}`;
+  runs.set(key, [...(runs.get(key) ?? []), result]);
+};
+// Warm-up: every path compiled before anything is counted.
+for (const fanOut of fanOuts) {
+  bareLoop(fanOut);
+  deviceAlone(fanOut);
+  await throughRecord('granted', fanOut);
+  await throughRecord('denied', fanOut);
+}
+// Rounds interleave the paths, so a burst of load elsewhere hits them alike.
 for (let round = 0; round < rounds; round++) {
-  runs.bare.push(bareLoop());
-  runs.granted.push(await throughRecord('granted'));
-  runs.denied.push(await throughRecord('denied'));
+  for (const fanOut of fanOuts) {
+    push('bare', fanOut, bareLoop(fanOut));
+    push('device', fanOut, deviceAlone(fanOut));
+    push('granted', fanOut, await throughRecord('granted', fanOut));
+    push('denied', fanOut, await throughRecord('denied', fanOut));
+  }
 }
 
 const audioSeconds = totalFrames / format.sampleRate;
-const bare = median(runs.bare.map((r) => r.framesPerSecond));
+const rows: {
+  path: Path;
+  subscribers: number;
+  framesPerSecond: number;
+  ratioToBare: number;
+  heapGrowthKiB: number;
+}[] = [];
+for (const fanOut of fanOuts) {
+  const bare = median(runs.get(`bare/${fanOut}`)!.map((r) => r.framesPerSecond));
+  for (const path of ['bare', 'device', 'granted', 'denied'] as const) {
+    const results = runs.get(`${path}/${fanOut}`)!;
+    const framesPerSecond = median(results.map((r) => r.framesPerSecond));
+    rows.push({
+      path,
+      subscribers: fanOut,
+      framesPerSecond,
+      ratioToBare: framesPerSecond / bare,
+      heapGrowthKiB: median(results.map((r) => r.heapGrowthBytes)) / 1024,
+    });
+  }
+}
+
+const labels: Record<Path, string> = {
+  bare: 'bare callback loop',
+  device: 'mock device alone',
+  granted: 'record(), granted (device)',
+  denied: 'record(), denied (silence)',
+};
 console.log(
-  `micgate record() benchmark: ${audioSeconds} s of ${format.sampleRate} Hz, ${format.channels} ch, ${format.framesPerBuffer}-frame buffers (${totalFrames / format.framesPerBuffer} buffers), median of ${rounds} rounds, node ${process.version}`,
+  `micgate record() benchmark: ${audioSeconds} s of ${format.sampleRate} Hz, ${format.channels} ch, ${format.framesPerBuffer}-frame buffers (${totalFrames / format.framesPerBuffer} buffers), CPU time, median of ${rounds} rounds, node ${process.version}`,
 );
-console.log('path                        frames/s      x real time  ratio to bare  heap growth (median)');
-for (const [name, label] of [
-  ['bare', 'bare callback loop'],
-  ['granted', 'record(), granted (device)'],
-  ['denied', 'record(), denied (silence)'],
-] as const) {
-  const fps = median(runs[name].map((r) => r.framesPerSecond));
-  const heap = median(runs[name].map((r) => r.heapGrowthBytes));
+console.log('path                        subs  frames/s (CPU)  x real time  ratio to bare  heap growth (median)');
+for (const row of rows) {
   console.log(
-    `${label.padEnd(28)}${Math.round(fps).toLocaleString('en').padStart(12)}  ${(fps / format.sampleRate).toFixed(0).padStart(11)}  ${(fps / bare).toFixed(3).padStart(13)}  ${(heap / 1024).toFixed(1).padStart(10)} KiB`,
+    `${labels[row.path].padEnd(28)}${String(row.subscribers).padStart(4)}  ${Math.round(row.framesPerSecond).toLocaleString('en').padStart(14)}  ${(row.framesPerSecond / format.sampleRate).toFixed(0).padStart(11)}  ${row.ratioToBare.toFixed(3).padStart(13)}  ${row.heapGrowthKiB.toFixed(1).padStart(10)} KiB`,
   );
 }
 console.log(`(energy checksum ${energy.toExponential(3)})`);
+if (values.json) {
+  const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version };
+  writeFileSync(
+    values.json,
+    `${JSON.stringify({ benchmark: 'core-record-virtual', audioSeconds, format, rounds, machine, rows }, null, 2)}\n`,
+  );
+}

@@ -1,8 +1,15 @@
-// Runs in Chromium: records through a real AudioSession on the browser adapter and measures delivery.
+// Runs in Chromium: records through a real AudioSession on the browser adapter and, at the same
+// time, through a bare AudioWorklet that posts the same buffers to the main thread with no micgate
+// (the baseline), and measures delivery. Both subjects hand each buffer to the same bookkeeping.
 import { type AudioFrame, createAudioSession } from '@micgate/core';
 import { createBrowserAdapter } from '../src/index.js';
 
+export type Subject = 'micgate' | 'baseline';
+
 export interface BenchResult {
+  subject: Subject;
+  /** Whether the page is cross-origin isolated (micgate then captures through its SharedArrayBuffer ring). */
+  isolated: boolean;
   seconds: number;
   latencyHint: string;
   sampleRate: number;
@@ -26,10 +33,12 @@ export interface BenchResult {
   baseLatencyMs: number;
 }
 
-let deliveryMs = 0;
-let maxDeliveryMs = 0;
+/** Main-thread time in each subject's MessagePort handler; the baseline's port is known, any other is micgate's. */
+const spent = { micgate: { ms: 0, maxMs: 0 }, baseline: { ms: 0, maxMs: 0 } };
+let baselinePort: MessagePort | undefined;
+let baselineContext: AudioContext | undefined;
 
-// Time every MessagePort handler: the capture worklet's port is the only one on this page.
+// Time every MessagePort handler: the two capture worklets' ports are the only ones on this page.
 const onmessage = Object.getOwnPropertyDescriptor(MessagePort.prototype, 'onmessage')!;
 Object.defineProperty(MessagePort.prototype, 'onmessage', {
   configurable: true,
@@ -44,73 +53,206 @@ Object.defineProperty(MessagePort.prototype, 'onmessage', {
         try {
           handler.call(this, event);
         } finally {
-          const spent = performance.now() - start;
-          deliveryMs += spent;
-          if (spent > maxDeliveryMs) maxDeliveryMs = spent;
+          const ms = performance.now() - start;
+          const total = spent[this === baselinePort ? 'baseline' : 'micgate'];
+          total.ms += ms;
+          if (ms > total.maxMs) total.maxMs = ms;
         }
       };
     onmessage.set!.call(this, timed);
   },
 });
 
+/**
+ * The baseline's processor: batches render quanta into buffers of `framesPerBuffer` (mono) and
+ * transfers each with its first frame, a fresh buffer per post. Shipped as source text.
+ */
+function defineBaselineProcessor(scope: {
+  AudioWorkletProcessor: new () => { readonly port: MessagePort };
+  registerProcessor(name: string, processor: unknown): void;
+  readonly currentFrame: number;
+}): void {
+  class BaselineProcessor extends scope.AudioWorkletProcessor {
+    private readonly framesPerBuffer: number;
+    private batch: Float32Array;
+    private filled = 0;
+    private startFrame = 0;
+    constructor(options: { processorOptions: { framesPerBuffer: number } }) {
+      super();
+      this.framesPerBuffer = options.processorOptions.framesPerBuffer;
+      this.batch = new Float32Array(this.framesPerBuffer);
+    }
+    process(inputs: Float32Array[][]): boolean {
+      const data = inputs[0]?.[0];
+      if (data === undefined) return true;
+      let offset = 0;
+      while (offset < data.length) {
+        if (this.filled === 0) this.startFrame = scope.currentFrame + offset;
+        const take = Math.min(data.length - offset, this.framesPerBuffer - this.filled);
+        this.batch.set(data.subarray(offset, offset + take), this.filled);
+        this.filled += take;
+        offset += take;
+        if (this.filled === this.framesPerBuffer) {
+          this.port.postMessage({ samples: this.batch, startFrame: this.startFrame }, [this.batch.buffer]);
+          this.batch = new Float32Array(this.framesPerBuffer);
+          this.filled = 0;
+        }
+      }
+      return true;
+    }
+  }
+  scope.registerProcessor('bench-baseline', BaselineProcessor);
+}
+
+/** Opens the subject; it calls `deliver` with each buffer's samples and capture time (s); the result closes it. */
+type Open = (
+  deliver: (samples: Float32Array, time: number, position?: number, gated?: boolean) => void,
+) => Promise<() => void>;
+
+function openMicgate(latencyHint: AudioContextLatencyCategory, sampleRate: number, framesPerBuffer: number): Open {
+  return async (deliver) => {
+    const adapter = createBrowserAdapter({ latencyHint });
+    const session = createAudioSession({ adapter, usageDescription: 'micgate benchmark' });
+    if ((await adapter.status()) !== 'granted') throw new Error('grant the microphone before running the benchmark');
+    const subscription = session
+      .record({ sampleRate, channels: 1, framesPerBuffer })
+      .subscribe((frame: AudioFrame) => deliver(frame.samples, frame.time, frame.position, frame.gated));
+    return () => {
+      subscription.unsubscribe();
+      session.close();
+    };
+  };
+}
+
+function openBaseline(latencyHint: AudioContextLatencyCategory, sampleRate: number, framesPerBuffer: number): Open {
+  return async (deliver) => {
+    const stream = await navigator.mediaDevices.getUserMedia({
+      audio: { echoCancellation: false, noiseSuppression: false, autoGainControl: false, channelCount: 1 },
+    });
+    const context = new AudioContext({ sampleRate, latencyHint });
+    baselineContext = context;
+    const source = `(${defineBaselineProcessor.toString()})(globalThis);\n`;
+    await context.audioWorklet.addModule(URL.createObjectURL(new Blob([source], { type: 'text/javascript' })));
+    const node = new AudioWorkletNode(context, 'bench-baseline', {
+      numberOfInputs: 1,
+      numberOfOutputs: 0,
+      channelCount: 1,
+      channelCountMode: 'explicit',
+      processorOptions: { framesPerBuffer },
+    });
+    const rate = context.sampleRate;
+    baselinePort = node.port;
+    node.port.onmessage = (event: MessageEvent<{ samples: Float32Array; startFrame: number }>) =>
+      deliver(event.data.samples, event.data.startFrame / rate);
+    context.createMediaStreamSource(stream).connect(node);
+    await context.resume();
+    return () => {
+      node.port.onmessage = null;
+      for (const track of stream.getTracks()) track.stop();
+      void context.close();
+    };
+  };
+}
+
+/** One subject's deliveries, counted from its first device buffer. */
+class Tracker {
+  readonly arrivals: number[] = [];
+  readonly deviceTimes: number[] = [];
+  gatedBuffers = 0;
+  positionGaps = 0;
+  private nextPosition = 0;
+  /** Main-thread time at the first device buffer, and at the last counted one. */
+  spentAtStart = 0;
+  spentMs = 0;
+  maxMs = 0;
+  stopAt = Number.POSITIVE_INFINITY;
+  done = false;
+
+  constructor(
+    readonly subject: Subject,
+    private readonly seconds: number,
+    private readonly framesPerBuffer: number,
+    private readonly finished: () => void,
+  ) {}
+
+  /** The bookkeeping both subjects do for each buffer, inside the timed message handler. */
+  readonly deliver = (_samples: Float32Array, time: number, position?: number, gated?: boolean) => {
+    if (this.done) return;
+    if (position !== undefined) {
+      if (position !== this.nextPosition) this.positionGaps++;
+      this.nextPosition = position + this.framesPerBuffer;
+    }
+    if (gated) {
+      this.gatedBuffers++;
+      return;
+    }
+    const now = performance.now();
+    const total = spent[this.subject];
+    if (this.arrivals.length === 0) {
+      this.spentAtStart = total.ms; // count from the first device buffer, like the time
+      total.maxMs = 0;
+      this.stopAt = now + this.seconds * 1000;
+    }
+    this.arrivals.push(now);
+    this.deviceTimes.push(time);
+    this.spentMs = total.ms - this.spentAtStart;
+    this.maxMs = total.maxMs;
+    if (now >= this.stopAt) {
+      this.done = true;
+      this.finished();
+    }
+  };
+}
+
+/**
+ * micgate and the baseline at once, each on its own AudioContext and microphone stream, so load
+ * from elsewhere on the machine falls on both alike; each for `seconds` from its first device buffer.
+ */
 async function runBench(
   seconds: number,
   latencyHint: AudioContextLatencyCategory = 'playback',
   sampleRate = 48_000,
   framesPerBuffer = 1024,
-): Promise<BenchResult> {
-  let context: AudioContext | undefined;
-  const adapter = createBrowserAdapter({ latencyHint });
-  const session = createAudioSession({ adapter, usageDescription: 'micgate benchmark' });
-  if ((await adapter.status()) !== 'granted') throw new Error('grant the microphone before running the benchmark');
-
-  const arrivals: number[] = [];
-  const deviceTimes: number[] = [];
-  let gatedBuffers = 0;
-  let positionGaps = 0;
-  let nextPosition = 0;
-  let firstDeviceAt = -1;
-  const bufferMs = (framesPerBuffer / sampleRate) * 1000;
-
-  // Reach the capture's AudioContext for its reported rate and latency.
+): Promise<BenchResult[]> {
+  const contexts: AudioContext[] = [];
+  // Reach the captures' AudioContexts for their reported rate and latency.
   const originalContext = globalThis.AudioContext;
   globalThis.AudioContext = class extends originalContext {
     constructor(options?: AudioContextOptions) {
       super(options);
-      context = this;
+      contexts.push(this);
     }
   };
-
+  spent.micgate = { ms: 0, maxMs: 0 };
+  spent.baseline = { ms: 0, maxMs: 0 };
+  const closers: (() => void)[] = [];
+  const trackers: Tracker[] = [];
   await new Promise<void>((resolve, reject) => {
-    let stopAt = Number.POSITIVE_INFINITY;
-    const subscription = session.record({ sampleRate, channels: 1, framesPerBuffer }).subscribe({
-      next: (frame: AudioFrame) => {
-        if (frame.position !== nextPosition) positionGaps++;
-        nextPosition = frame.position + frame.frames;
-        if (frame.gated) {
-          gatedBuffers++;
-          return;
-        }
-        const now = performance.now();
-        if (firstDeviceAt < 0) {
-          firstDeviceAt = now;
-          deliveryMs = 0; // count from the first device buffer, like the time
-          maxDeliveryMs = 0;
-          stopAt = now + seconds * 1000;
-        }
-        arrivals.push(now);
-        deviceTimes.push(frame.time);
-        if (now >= stopAt) {
-          subscription.unsubscribe();
-          resolve();
-        }
-      },
-      error: reject,
-    });
+    const finished = () => {
+      if (trackers.every((tracker) => tracker.done)) resolve();
+    };
+    for (const subject of ['micgate', 'baseline'] as const) {
+      const tracker = new Tracker(subject, seconds, framesPerBuffer, finished);
+      trackers.push(tracker);
+      const open = subject === 'micgate' ? openMicgate : openBaseline;
+      open(latencyHint, sampleRate, framesPerBuffer)(tracker.deliver).then((close) => closers.push(close), reject);
+    }
   });
-  session.close();
+  for (const close of closers) close();
   globalThis.AudioContext = originalContext;
+  baselinePort = undefined;
+  return trackers.map((tracker) => summary(tracker, latencyHint, sampleRate, framesPerBuffer, contexts));
+}
 
+function summary(
+  tracker: Tracker,
+  latencyHint: string,
+  sampleRate: number,
+  framesPerBuffer: number,
+  contexts: AudioContext[],
+): BenchResult {
+  const { arrivals, deviceTimes } = tracker;
+  const bufferMs = (framesPerBuffer / sampleRate) * 1000;
   let droppedBuffers = 0;
   for (let i = 1; i < deviceTimes.length; i++) {
     const step = Math.round(((deviceTimes[i]! - deviceTimes[i - 1]!) * sampleRate) / framesPerBuffer);
@@ -121,21 +263,25 @@ async function runBench(
   const baseline = Math.min(...offsets);
   const lateness = offsets.map((offset) => offset - baseline).sort((a, b) => a - b);
   const elapsedSeconds = (arrivals.at(-1)! - arrivals[0]!) / 1000;
+  const context =
+    tracker.subject === 'baseline' ? baselineContext : contexts.find((other) => other !== baselineContext);
   return {
+    subject: tracker.subject,
+    isolated: globalThis.crossOriginIsolated === true,
     seconds: elapsedSeconds,
     latencyHint,
     sampleRate,
     framesPerBuffer,
     expectedBuffers: Math.round((elapsedSeconds * sampleRate) / framesPerBuffer) + 1,
     deviceBuffers: arrivals.length,
-    gatedBuffers,
+    gatedBuffers: tracker.gatedBuffers,
     droppedBuffers,
-    positionGaps,
+    positionGaps: tracker.positionGaps,
     lateBuffers: lateness.filter((ms) => ms > bufferMs).length,
     maxLatenessMs: lateness.at(-1)!,
     p99LatenessMs: lateness[Math.floor(lateness.length * 0.99)]!,
-    deliveryMsPerSecond: deliveryMs / elapsedSeconds,
-    maxDeliveryMs,
+    deliveryMsPerSecond: tracker.spentMs / elapsedSeconds,
+    maxDeliveryMs: tracker.maxMs,
     contextSampleRate: context?.sampleRate ?? Number.NaN,
     baseLatencyMs: (context?.baseLatency ?? Number.NaN) * 1000,
   };

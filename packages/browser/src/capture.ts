@@ -1,6 +1,7 @@
 import { type AudioFormat, DeviceLostError, type DeviceFrame, resolveFormat } from '@micgate/core';
 import { Observable } from 'rxjs';
 import { audioGraphError, workletLoadError } from './audio-setup.js';
+import { createCaptureRing } from './capture-ring.js';
 import {
   CAPTURE_PROCESSOR_NAME,
   type CaptureMessage,
@@ -130,7 +131,10 @@ export function captureAudio(
       await audio.audioWorklet.addModule(workletUrl);
       if (closed) return;
       step = 'graph';
-      const processorOptions: CaptureProcessorOptions = { framesPerBuffer, channels };
+      const ring = createCaptureRing(sampleRate, channels, framesPerBuffer);
+      const processorOptions: CaptureProcessorOptions = ring
+        ? { framesPerBuffer, channels, ring: ring.options }
+        : { framesPerBuffer, channels };
       const worklet = new AudioWorkletNode(audio, CAPTURE_PROCESSOR_NAME, {
         numberOfInputs: 1,
         numberOfOutputs: 0,
@@ -143,7 +147,9 @@ export function captureAudio(
       const rate = audio.sampleRate;
       worklet.port.onmessage = (event: MessageEvent<CaptureMessage>) => {
         if (closed) return;
-        const { samples, startFrame } = event.data;
+        const message = event.data;
+        // A number only ever comes from a processor given a ring.
+        const { samples, startFrame } = typeof message === 'number' ? ring!.read(message) : message;
         subscriber.next({ samples, frames: framesPerBuffer, sampleRate, channels, time: startFrame / rate });
       };
 

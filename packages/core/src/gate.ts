@@ -66,7 +66,7 @@ export function silenceGate({
   return new Observable<AudioFrame>((subscriber) => {
     const { sampleRate, channels, framesPerBuffer } = format;
     let position = 0;
-    // Muted device buffers are replaced by these zeros (re-zeroed per subscriber by silentForEach).
+    // Muted device buffers are replaced by these zeros (re-zeroed per subscriber by silentAgain).
     let zeros = new Float32Array(framesPerBuffer * channels);
     const silentAfter = DEVICE_SILENT_SECONDS * sampleRate * channels;
     let zeroRun = 0;
@@ -170,26 +170,19 @@ export function silenceGate({
 }
 
 /**
- * The frames with the gated buffer zeroed again right before each subscriber's delivery: the buffer
- * is shared, and a subscriber served earlier may have written into it (in-place gain). One check
- * per subscriber per gated buffer; no allocation (unless a subscriber detached the buffer).
+ * The frame as the next subscriber gets it: a gated buffer is zeroed again first, because it is
+ * shared and a subscriber served earlier may have written into it (in-place gain). One check per
+ * subscriber per gated buffer; no allocation (unless a subscriber detached the buffer).
  */
-export function silentForEach(frames: Observable<AudioFrame>): Observable<AudioFrame> {
-  return new Observable<AudioFrame>((subscriber) =>
-    frames.subscribe({
-      next: (frame) => {
-        if (frame.gated) {
-          const length = frame.frames * frame.channels;
-          if (frame.samples.length === length) frame.samples.fill(0);
-          // A subscriber served earlier transferred (detached) the shared buffer: this one gets its own.
-          else frame = Object.freeze({ ...frame, samples: new Float32Array(length) });
-        }
-        subscriber.next(frame);
-      },
-      error: (error: unknown) => subscriber.error(error),
-      complete: () => subscriber.complete(),
-    }),
-  );
+export function silentAgain(frame: AudioFrame): AudioFrame {
+  if (!frame.gated) return frame;
+  const length = frame.frames * frame.channels;
+  if (frame.samples.length === length) {
+    frame.samples.fill(0);
+    return frame;
+  }
+  // A subscriber served earlier transferred (detached) the shared buffer: this one gets its own.
+  return Object.freeze({ ...frame, samples: new Float32Array(length) });
 }
 
 /** The silence a permission state alone explains; undefined when granted. */

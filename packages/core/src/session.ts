@@ -7,7 +7,6 @@ import {
   type SchedulerLike,
   Subject,
   type Subscription,
-  share,
   takeUntil,
 } from 'rxjs';
 import {
@@ -24,7 +23,7 @@ import { deviceList } from './device-list.js';
 import { type DeviceChoice, deviceChoice } from './device-choice.js';
 import { deviceCapture } from './device-survival.js';
 import { resolveFormat } from './format.js';
-import { permissionSilence, silenceGate, silentForEach } from './gate.js';
+import { permissionSilence, silenceGate, silentAgain } from './gate.js';
 import { GuardedStream } from './guarded-stream.js';
 import { isRecordPermission } from './permission.js';
 import { isDeniedRecovery } from './recovery.js';
@@ -324,7 +323,7 @@ export function createAudioSession(options: AudioSessionOptions): AudioSession {
     const key = `${format.sampleRate}/${format.channels}/${format.framesPerBuffer}/${choice.onDeviceLost}/${choice.selector ?? ''}`;
     let shared = recordings.get(key);
     if (!shared) {
-      shared = new GuardedStream(silentForEach(recording(format, choice).pipe(takeUntil(closed$), share())), onError);
+      shared = new GuardedStream(recording(format, choice).pipe(takeUntil(closed$)), onError, silentAgain);
       recordings.set(key, shared);
     }
     return shared;

@@ -134,11 +134,7 @@ export class MockDevice {
         // The microphone runs on wall time: its signal does not restart when a stream opens.
         firstFrame ??= Math.round((startedAt * sampleRate) / 1000);
         const samples = new Float32Array(framesPerBuffer * channels);
-        const start = firstFrame + index * framesPerBuffer;
-        for (let i = 0; i < framesPerBuffer; i++) {
-          const value = this.signal.sampleAt(start + i, sampleRate);
-          for (let c = 0; c < channels; c++) samples[i * channels + c] = value;
-        }
+        play(this.signal, samples, firstFrame + index * framesPerBuffer, channels, sampleRate);
         subscriber.next({
           samples,
           frames: framesPerBuffer,
@@ -154,5 +150,14 @@ export class MockDevice {
         this.live.delete(fail);
       };
     });
+  }
+}
+
+/** One buffer of `signal` from frame `start`, every channel the same; its arguments are locals, so the loop stays tight. */
+function play(signal: MockSignal, samples: Float32Array, start: number, channels: number, sampleRate: number): void {
+  const frames = samples.length / channels;
+  for (let i = 0; i < frames; i++) {
+    const value = signal.sampleAt(start + i, sampleRate);
+    for (let c = 0; c < channels; c++) samples[i * channels + c] = value;
   }
 }

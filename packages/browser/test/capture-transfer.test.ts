@@ -1,0 +1,36 @@
+// The page is not cross-origin isolated (no COOP/COEP), so there is no SharedArrayBuffer to share:
+// capture falls back to transferring one buffer per post (capture-ring.test.ts is the ring).
+import { afterEach, beforeAll, beforeEach, expect, test } from 'vitest';
+import { createBrowserAdapter } from '../src/index.js';
+import {
+  clickPage,
+  createMicrophoneGate,
+  type MicrophoneGate,
+  setMicrophonePermission,
+} from '@micgate/chromium-rig/page';
+import { expectTone, toneFrames, watchPortMessages } from './capture-path.js';
+
+beforeAll(() => clickPage());
+
+let gate: MicrophoneGate;
+let port: ReturnType<typeof watchPortMessages>;
+beforeEach(async () => {
+  await setMicrophonePermission('granted');
+  gate = createMicrophoneGate();
+  port = watchPortMessages();
+});
+afterEach(() => {
+  port.dispose();
+  gate.dispose();
+});
+
+test('not isolated: the worklet transfers each buffer, and the tone arrives as through the ring', async () => {
+  expect(globalThis.crossOriginIsolated).toBe(false);
+  const adapter = createBrowserAdapter({ getUserMedia: gate.getUserMedia });
+  const frames = await toneFrames(adapter.capture({ sampleRate: 48_000, channels: 1, framesPerBuffer: 1024 }), 40);
+  expectTone(frames, 48_000, 1, 1024);
+  expect(port.messages.length).toBeGreaterThanOrEqual(40);
+  for (const message of port.messages) {
+    expect(message).toEqual({ samples: expect.any(Float32Array), startFrame: expect.any(Number) });
+  }
+});

@@ -1,0 +1,206 @@
+/**
+ * Every micgate benchmark, one after the other, each in its own process: the core (record() on
+ * virtual time), Node capture (packages/node/bench) and browser capture (packages/browser/bench).
+ * Prints one table of what each measured against its baseline in the same run, and writes it all
+ * as JSON (bench-results/latest.json). Not part of the test command.
+ * Usage: npm run bench [-- --seconds N] [--only core,node,browser] [--json FILE]
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const { values } = parseArgs({
+  args: process.argv.slice(2).filter((arg) => arg !== '--'),
+  options: {
+    seconds: { type: 'string' },
+    only: { type: 'string', default: 'core,node,browser' },
+    json: { type: 'string', default: join(root, 'bench-results', 'latest.json') },
+  },
+});
+const only = new Set(values.only.split(','));
+const seconds = values.seconds === undefined ? [] : ['--seconds', values.seconds];
+const scratch = mkdtempSync(join(tmpdir(), 'micgate-bench-'));
+
+/** One line of the table: what was measured, its value, and the baseline it is held against. */
+interface Row {
+  benchmark: string;
+  subject: string;
+  measure: string;
+  value: string;
+  baseline: string;
+  ratio: number | null;
+  goal: string;
+}
+
+function run(cwd: string, command: string, args: string[]): Promise<{ code: number; stdout: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: join(root, cwd), stdio: ['ignore', 'pipe', 'inherit'] });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk;
+      process.stdout.write(chunk); // the benchmark's own report, as it goes
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? 1, stdout }));
+  });
+}
+
+const fixed = (value: number, digits: number) => value.toFixed(digits);
+
+interface CoreRow {
+  path: string;
+  subscribers: number;
+  framesPerSecond: number;
+  ratioToBare: number;
+  heapGrowthKiB: number;
+}
+async function core(): Promise<{ rows: Row[]; raw: unknown }> {
+  const out = join(scratch, 'core.json');
+  const { code } = await run('tooling/bench', process.execPath, [
+    '--expose-gc',
+    '--conditions=@micgate/source',
+    '--import',
+    'tsx',
+    'record-virtual.ts',
+    ...seconds,
+    '--json',
+    out,
+  ]);
+  if (code !== 0) throw new Error(`the core benchmark exited with ${code}`);
+  const raw = JSON.parse(readFileSync(out, 'utf8')) as { rows: CoreRow[] };
+  const rows = raw.rows
+    .filter((row) => row.path !== 'bare')
+    .map((row) => ({
+      benchmark: 'core (virtual time)',
+      subject: `${row.path === 'device' ? 'mock device alone' : `record() ${row.path}`}, ${row.subscribers} sub`,
+      measure: 'frames/s (CPU); heap growth',
+      value: `${(row.framesPerSecond / 1e6).toFixed(1)} M; ${fixed(row.heapGrowthKiB, 0)} KiB`,
+      baseline: 'bare callback loop',
+      ratio: row.ratioToBare,
+      goal: row.path === 'device' ? '' : '≥ 0.8, heap flat',
+    }));
+  return { rows, raw };
+}
+
+async function node(): Promise<{ rows: Row[]; raw: unknown }> {
+  const script = readFileSync(join(root, 'packages/node/bench/run.ts'), 'utf8');
+  // The Node benchmark's own --json, where it has one; else its printed table, kept verbatim.
+  const hasJson = /['"]json['"]\s*:/.test(script);
+  const out = join(scratch, 'node.json');
+  const { code, stdout } = await run('packages/node', process.execPath, [
+    '--import',
+    'tsx',
+    'bench/run.ts',
+    ...seconds,
+    ...(hasJson ? ['--json', out] : []),
+  ]);
+  if (code !== 0) throw new Error(`the Node benchmark exited with ${code}`);
+  if (hasJson) {
+    const raw = JSON.parse(readFileSync(out, 'utf8')) as {
+      rows?: { subject?: string; name?: string; measure?: string; value?: unknown; ratio?: number }[];
+    };
+    const rows = (raw.rows ?? []).map((row) => ({
+      benchmark: 'node capture',
+      subject: String(row.subject ?? row.name ?? ''),
+      measure: String(row.measure ?? ''),
+      value: String(row.value ?? ''),
+      baseline: 'C PortAudio loop',
+      ratio: typeof row.ratio === 'number' ? row.ratio : null,
+      goal: '',
+    }));
+    return { rows, raw };
+  }
+  const lines = stdout.split('\n').filter((line) => line.includes(' | ') && !/^[- |]+$/.test(line));
+  const rows = lines.slice(1).map((line) => ({
+    benchmark: 'node capture',
+    subject: line.split(' | ')[0]!.trim(),
+    measure: lines[0]!.split(' | ').slice(1).join(' | ').trim(),
+    value: line.split(' | ').slice(1).join(' | ').trim(),
+    baseline: 'C PortAudio loop',
+    ratio: null,
+    goal: '',
+  }));
+  return { rows, raw: stdout };
+}
+
+interface BrowserRow {
+  subject: string;
+  isolated: boolean;
+  latencyHint: string;
+  droppedBuffers: number;
+  positionGaps: number;
+  lateBuffers: number;
+  deviceBuffers: number;
+  deliveryMsPerSecond: number;
+  costRatio: number;
+}
+async function browser(): Promise<{ rows: Row[]; raw: unknown }> {
+  const out = join(scratch, 'browser.json');
+  const { code } = await run('packages/browser', process.execPath, ['bench/run.js', ...seconds, '--json', out]);
+  // It exits 1 when a buffer was dropped, after writing what it measured: the table shows it.
+  const raw = JSON.parse(readFileSync(out, 'utf8')) as { rows: BrowserRow[]; chromium: string };
+  if (code !== 0) console.error(`the browser benchmark exited with ${code}`);
+  const rows = raw.rows.map((row) => ({
+    benchmark: `browser (Chromium ${raw.chromium})`,
+    subject: `${row.subject === 'micgate' ? (row.isolated ? 'micgate, SAB ring' : 'micgate, transfer') : 'bare worklet'}, '${row.latencyHint}'`,
+    measure: 'main ms/s; dropped; late',
+    value: `${fixed(row.deliveryMsPerSecond, 3)}; ${row.droppedBuffers + row.positionGaps}; ${row.lateBuffers}/${row.deviceBuffers}`,
+    baseline: `bare worklet, ${row.isolated ? 'isolated' : 'not isolated'} page`,
+    ratio: row.costRatio,
+    goal: row.subject === 'micgate' ? '≤ 1.2, 0 dropped' : '',
+  }));
+  return { rows, raw };
+}
+
+const machine = {
+  cpus: cpus().length,
+  cpuModel: cpus()[0]?.model ?? 'unknown',
+  node: process.version,
+  platform: `${process.platform} ${process.arch}`,
+  loadAverageAtStart: loadavg().map((load) => Number(load.toFixed(2))),
+};
+const started = new Date();
+const benchmarks = { core, node, browser } as const;
+const results: Record<string, unknown> = {};
+const rows: Row[] = [];
+const failed: string[] = [];
+for (const [name, measure] of Object.entries(benchmarks)) {
+  if (!only.has(name)) continue;
+  console.log(`\n=== ${name} benchmark ===`);
+  try {
+    const result = await measure();
+    results[name] = result.raw;
+    rows.push(...result.rows);
+  } catch (error) {
+    failed.push(name);
+    results[name] = { error: String(error) };
+    console.error(`${name} benchmark failed: ${String(error)}`);
+  }
+}
+rmSync(scratch, { recursive: true, force: true });
+
+const header = ['benchmark', 'subject', 'measure', 'value', 'x baseline', 'goal'];
+const cells = rows.map((row) => [
+  row.benchmark,
+  row.subject,
+  row.measure,
+  row.value,
+  row.ratio === null ? '' : row.ratio.toFixed(2),
+  row.goal,
+]);
+const widths = header.map((title, i) => Math.max(title.length, ...cells.map((line) => line[i]!.length)));
+console.log(
+  `\n=== every benchmark, ${started.toISOString()}: ${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}, load ${machine.loadAverageAtStart.join(' ')} ===`,
+);
+for (const line of [header, ...cells]) console.log(`| ${line.map((cell, i) => cell.padEnd(widths[i]!)).join(' | ')} |`);
+mkdirSync(dirname(values.json), { recursive: true });
+writeFileSync(values.json, `${JSON.stringify({ started, machine, rows, results }, null, 2)}\n`);
+console.log(`(written to ${values.json})`);
+if (failed.length > 0) {
+  console.error(`failed: ${failed.join(', ')}`);
+  process.exitCode = 1;
+}
