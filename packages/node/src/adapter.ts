@@ -15,6 +15,7 @@ import {
   type DeviceSelector,
   listInputDevices,
   openCapture,
+  preparePortAudio,
 } from './capture/index.js';
 import { assertAppId } from './permission/app-id.js';
 import { askInTerminal } from './permission/prompt.js';
@@ -116,6 +117,8 @@ export function createNodeAdapter(options: NodeAdapterOptions): NodeAdapter {
   });
 
   async function ask(request: PromptRequest, signal: AbortSignal): Promise<RecordPermission> {
+    // While the user reads the question: a grant then opens the device without waiting for PortAudio.
+    preparePortAudio();
     const answer = await askInTerminal(
       { appName: appName ?? request.appName ?? appId, usageDescription: request.usageDescription },
       {

@@ -3,6 +3,7 @@
 //   listInputDevices()               → Promise<AudioInputDevice[]> (ids like "ALSA:pulse").
 //   captureStats()                   → { openStreams, opened, framesLost, inputOverflows } (tests: "device closed").
 //   portAudioVersion()               → diagnostics.
+//   preparePortAudio()               → start PortAudio ahead of a likely open (no stream, nothing captured).
 // The addon loads on first use, so importing this module never needs it built.
 export type { NativeDevice } from './binding.js';
 export { type DeviceSelector, listInputDevices } from './devices.js';
@@ -15,3 +16,4 @@ export {
   openCapture,
   portAudioVersion,
 } from './open-capture.js';
+export { preparePortAudio } from './prepare.js';
