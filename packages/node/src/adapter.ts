@@ -117,8 +117,9 @@ export function createNodeAdapter(options: NodeAdapterOptions): NodeAdapter {
   });
 
   async function ask(request: PromptRequest, signal: AbortSignal): Promise<RecordPermission> {
-    // While the user reads the question: a grant then opens the device without waiting for PortAudio.
-    preparePortAudio();
+    // While the user reads the question (after it is shown: loading the addon takes a moment), so
+    // that a grant opens the device without waiting for PortAudio.
+    setImmediate(preparePortAudio);
     const answer = await askInTerminal(
       { appName: appName ?? request.appName ?? appId, usageDescription: request.usageDescription },
       {
