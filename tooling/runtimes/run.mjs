@@ -9,11 +9,7 @@ import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { createProject, packAll, run, workspace } from '@micgate/pack-test/lib.mjs';
 
-// Deno 2.9.6 (`deno run -A --node-modules-dir=manual`) records the rig's tone correctly (439.4 Hz,
-// RMS 0.354), but since the addon moved PortAudio onto its own thread the process aborts at exit in
-// V8 ("Cannot create a handle without a HandleScope"). It is left out of CI until that is fixed;
-// see packages/node/README.md. Add `deno: '2.9.6'` back here to run it.
-export const RUNTIMES = { bun: '1.4.5' };
+export const RUNTIMES = { bun: '1.4.5', deno: '2.9.6' };
 
 const given = process.argv.indexOf('--project');
 const scratch = mkdtempSync(join(tmpdir(), 'micgate-runtimes-'));

@@ -14,9 +14,11 @@ export interface AudioFormat {
 
 export interface AudioFrame {
   /**
-   * Interleaved samples, `frames * channels` long. Gated frames share one zeroed buffer, zeroed again
-   * before each subscriber's delivery: read, don't keep. Device samples are shared by every subscriber.
-   * The frame object itself is frozen.
+   * Interleaved samples, `frames * channels` long, **valid only while the frame is delivered**: an
+   * adapter may reuse the buffer for its next frame (the Node adapter does), so copy to keep
+   * (`frame.samples.slice()`); the frame's other fields stay true. Gated frames share one zeroed
+   * buffer, zeroed again before each subscriber's delivery. Device samples are shared by every
+   * subscriber. The frame object itself is frozen.
    */
   samples: Float32Array;
   frames: number;

@@ -6,10 +6,12 @@
 //   naudiodon    — if it builds here
 // and the delay from the grant to the first device sample.
 //
-// With --scale, then the C loop and openCapture() at 1, 2 and 8 channels × 16, 48 and 192 kHz
-// (10 ms buffers), each pair side by side.
+// With --scale, then the C loop and record() at 1, 2 and 8 channels × 16, 48 and 192 kHz (10 ms
+// buffers), each pair side by side, and record() with 1, 10 and 100 subscribers to one recording.
+// --json: the tables go to stderr, and stdout gets one JSON document with every number (for the
+// root benchmark runner and tracking).
 //
-//   node --import tsx bench/run.ts [--seconds 60] [--rate 48000] [--channels 2] [--frames 480] [--grant-runs 5] [--scale] [--only-scale]
+//   node --import tsx bench/run.ts [--seconds 60] [--rate 48000] [--channels 2] [--frames 480] [--grant-runs 20] [--scale] [--only-scale] [--json]
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -29,7 +31,8 @@ const { values } = parseArgs({
     rate: { type: 'string', default: '48000' },
     channels: { type: 'string', default: '2' },
     frames: { type: 'string', default: '480' },
-    'grant-runs': { type: 'string', default: '5' },
+    'grant-runs': { type: 'string', default: '20' },
+    json: { type: 'boolean', default: false },
     scale: { type: 'boolean', default: false },
     'only-scale': { type: 'boolean', default: false },
   },
@@ -37,9 +40,24 @@ const { values } = parseArgs({
 const seconds = Number(values.seconds);
 if (!(seconds > 0)) throw new Error(`--seconds must be a positive number; got ${values.seconds}`);
 const formatArgs = [values.rate, values.channels, values.frames];
+// With --json, stdout carries only the JSON document.
+const say = (line: string) => (values.json ? process.stderr.write(`${line}\n`) : console.log(line));
+const report: Record<string, unknown> = {
+  machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
+  seconds,
+  format: {
+    sampleRate: Number(values.rate),
+    channels: Number(values.channels),
+    framesPerBuffer: Number(values.frames),
+  },
+};
 
 interface Result {
   cpuSeconds: number;
+  /** micgate subjects only: GC time and the heap after a full GC, before and after capturing. */
+  gcMs?: number;
+  heapBeforeMB?: number;
+  heapAfterMB?: number;
   frames: number;
   expectedFrames: number;
   framesLost: number | null;
@@ -74,12 +92,13 @@ function runSubject(command: string, args: string[], env: NodeJS.ProcessEnv, tim
   });
 }
 
-function compileCLoop(into: string): string {
-  const binary = join(into, 'pa-loop');
+function compileC(into: string, name: 'pa-loop' | 'pa-first'): string {
+  const binary = join(into, name);
+  if (existsSync(binary)) return binary;
   const flags = execFileSync('pkg-config', ['--cflags', '--libs', 'portaudio-2.0'], { encoding: 'utf8' })
     .trim()
     .split(/\s+/);
-  execFileSync('cc', ['-O2', '-o', binary, join(benchDir, 'pa-loop.c'), ...flags]);
+  execFileSync('cc', ['-O2', '-o', binary, join(benchDir, `${name}.c`), ...flags]);
   return binary;
 }
 
@@ -131,10 +150,10 @@ try {
   }
   await rig.setSine(1000, 0.5);
   const env = { ...process.env, ...rig.env, MICGATE_RIG_DIR: rig.dir };
-  const tsx = ['--conditions=@micgate/source', '--import', 'tsx'];
+  const tsx = ['--expose-gc', '--conditions=@micgate/source', '--import', 'tsx'];
   const limit = (seconds + 60) * 1000;
 
-  console.log(
+  say(
     `micgate Node capture benchmark: ${seconds} s per subject, ${values.rate} Hz, ${values.channels} ch, ${values.frames}-frame buffers, float32; ` +
       `PulseAudio rig (paced null-sink monitor) via ALSA; ${cpus().length} CPUs, load ${loadavg()
         .map((load) => load.toFixed(2))
@@ -143,7 +162,7 @@ try {
   const subjects: [string, () => Promise<unknown>][] = [
     [
       'C PortAudio loop (floor)',
-      async () => runSubject(compileCLoop(work), [String(seconds), ...formatArgs], env, limit),
+      async () => runSubject(compileC(work, 'pa-loop'), [String(seconds), ...formatArgs], env, limit),
     ],
     [
       'micgate record() (session, granted)',
@@ -190,6 +209,9 @@ try {
       ),
     ]);
   }
+  report.subjects = rows.map(([name, result]) =>
+    result instanceof Error ? { name, error: result.message } : { name, ...result },
+  );
   const floor = rows[0]?.[1];
   const floorCpu = floor && !(floor instanceof Error) ? floor.cpuSeconds : Number.NaN;
   const header = [
@@ -202,6 +224,8 @@ try {
     'overflows',
     'delay p50 ms',
     'p99 ms',
+    'GC ms',
+    'heap Δ MB',
   ];
   const table = rows.map(([name, result]) =>
     result instanceof Error
@@ -218,77 +242,134 @@ try {
           result.inputOverflows == null ? 'n/a' : String(result.inputOverflows),
           fmt(result.delayP50Ms),
           fmt(result.delayP99Ms),
+          fmt(result.gcMs, 1),
+          fmt((result.heapAfterMB ?? Number.NaN) - (result.heapBeforeMB ?? Number.NaN), 2),
         ],
   );
   const widths = header.map((title, i) =>
     Math.max(title.length, ...table.map((row) => (row.length > 2 ? (row[i]?.length ?? 0) : 0))),
   );
-  if (rows.length > 0) console.log(header.map((title, i) => title.padEnd(widths[i]!)).join(' | '));
-  if (rows.length > 0) console.log(widths.map((width) => '-'.repeat(width)).join('-|-'));
+  if (rows.length > 0) say(header.map((title, i) => title.padEnd(widths[i]!)).join(' | '));
+  if (rows.length > 0) say(widths.map((width) => '-'.repeat(width)).join('-|-'));
   for (const row of table)
-    console.log(
+    say(
       row.length === 2
         ? `${row[0]!.padEnd(widths[0]!)} | ${row[1]}`
         : row.map((cell, i) => cell.padEnd(widths[i]!)).join(' | '),
     );
 
   if (values.scale || values['only-scale']) {
-    const loop = compileCLoop(work);
-    console.log(
-      `\nscale: CPU s over ${seconds} s, C loop vs openCapture(), 10 ms buffers (the rig's source is 48 kHz mono; PulseAudio converts)`,
+    const loop = compileC(work, 'pa-loop');
+    const record = (args: string[]) =>
+      runSubject(process.execPath, [...tsx, 'bench/subject-capture.ts', 'record', String(seconds), ...args], env, limit)
+        .then((result) => result as Result)
+        .catch((error: unknown) => error as Error);
+    const cell = (result: Result | Error) =>
+      result instanceof Error ? `failed: ${result.message.slice(0, 60)}` : fmt(result.cpuSeconds, 3);
+    say(
+      `\nscale: CPU s over ${seconds} s, the C loop vs micgate record(), 10 ms buffers. The rig's source is 48 kHz mono: ` +
+        'PulseAudio resamples it and copies the one channel to every channel asked for.',
     );
-    console.log(
-      'channels | rate Hz | C loop CPU s | openCapture CPU s | × C loop | frames got/expected (openCapture) | lost',
+    say(
+      'channels | rate Hz | C loop CPU s | record() CPU s | × C loop | record() ms CPU per s | frames got/expected | lost',
     );
+    const formats: unknown[] = [];
     for (const channels of [1, 2, 8]) {
       for (const rate of [16_000, 48_000, 192_000]) {
         const args = [String(rate), String(channels), String(rate / 100)];
+        process.stderr.write(`running scale ${channels} ch ${rate} Hz…\n`);
         const c = (await runSubject(loop, [String(seconds), ...args], env, limit).catch((error: unknown) => error)) as
           | Result
           | Error;
-        const js = (await runSubject(
-          process.execPath,
-          [...tsx, 'bench/subject-capture.ts', 'capture', String(seconds), ...args],
-          env,
-          limit,
-        ).catch((error: unknown) => error)) as Result | Error;
-        const cell = (result: Result | Error) =>
-          result instanceof Error ? `failed: ${result.message.slice(0, 60)}` : fmt(result.cpuSeconds, 3);
+        const js = await record(args);
         const ratio = c instanceof Error || js instanceof Error ? 'n/a' : fmt(js.cpuSeconds / c.cpuSeconds, 2);
+        const perSecond = js instanceof Error ? 'n/a' : fmt((1000 * js.cpuSeconds) / seconds, 1);
         const got = js instanceof Error ? 'n/a' : `${js.frames}/${js.expectedFrames}`;
         const lost = js instanceof Error ? 'n/a' : String(js.framesLost);
-        console.log(`${channels} | ${rate} | ${cell(c)} | ${cell(js)} | ${ratio} | ${got} | ${lost}`);
+        say(`${channels} | ${rate} | ${cell(c)} | ${cell(js)} | ${ratio} | ${perSecond} | ${got} | ${lost}`);
+        formats.push({
+          channels,
+          sampleRate: rate,
+          cLoop: c instanceof Error ? { error: c.message } : c,
+          record: js instanceof Error ? { error: js.message } : js,
+        });
       }
     }
+    say(
+      `\nsubscribers to one record() recording (${values.rate} Hz, ${values.channels} ch, ${values.frames}-frame buffers)`,
+    );
+    say('subscribers | record() CPU s | ms CPU per s | × 1 subscriber | GC ms | heap after − before MB');
+    const fanOut: unknown[] = [];
+    let one: number | undefined;
+    for (const count of [1, 10, 100]) {
+      process.stderr.write(`running ${count} subscribers…\n`);
+      const js = await record([...formatArgs, String(count)]);
+      if (js instanceof Error) {
+        say(`${count} | failed: ${js.message.slice(0, 80)}`);
+        fanOut.push({ subscribers: count, error: js.message });
+        continue;
+      }
+      one ??= js.cpuSeconds;
+      say(
+        `${count} | ${fmt(js.cpuSeconds, 3)} | ${fmt((1000 * js.cpuSeconds) / seconds, 1)} | ${fmt(js.cpuSeconds / one, 2)} | ${fmt(js.gcMs, 1)} | ${fmt((js.heapAfterMB ?? Number.NaN) - (js.heapBeforeMB ?? Number.NaN), 2)}`,
+      );
+      fanOut.push(js);
+    }
+    report.scale = { formats, subscribers: fanOut };
   }
 
   if (!values['only-scale']) {
-    process.stderr.write('running grant → first device sample…\n');
-    const grant = (await runSubject(
-      process.execPath,
-      [...tsx, 'bench/subject-grant.ts', values['grant-runs'], ...formatArgs],
-      env,
-      120_000,
-    )) as {
-      runs: { toObserverMs: number; captureAfterGrantMs: number; toCaptureMs: number; toOpenCallMs: number }[];
+    // Each run in a fresh process, as a user's one grant is: the C floor and micgate in turn, so
+    // both see the same sound server state.
+    type GrantRun = { toObserverMs: number; captureAfterGrantMs: number; toCaptureMs: number; toOpenCallMs: number };
+    type FloorRun = { toFirstCallbackMs: number; captureAfterMs: number; openMs: number; startMs: number };
+    const first = compileC(work, 'pa-first');
+    const runs: GrantRun[] = [];
+    const floors: FloorRun[] = [];
+    for (let i = 0; i < Number(values['grant-runs']); i++) {
+      process.stderr.write(`running grant → first device sample ${i + 1}/${values['grant-runs']}…\n`);
+      floors.push((await runSubject(first, formatArgs, env, 30_000)) as FloorRun);
+      const grant = (await runSubject(
+        process.execPath,
+        [...tsx, 'bench/subject-grant.ts', '1', ...formatArgs],
+        env,
+        60_000,
+      )) as { runs: GrantRun[] };
+      runs.push(...grant.runs);
+    }
+    const sorted = (list: number[]) => [...list].sort((a, b) => a - b);
+    const median = (list: number[]) => sorted(list)[list.length >> 1] ?? Number.NaN;
+    const p95 = (list: number[]) =>
+      sorted(list)[Math.min(list.length - 1, Math.floor(list.length * 0.95))] ?? Number.NaN;
+    const toObserver = runs.map((run) => run.toObserverMs);
+    const floorFirst = floors.map((run) => run.toFirstCallbackMs);
+    say(
+      `\ngrant → first device sample at the observer (${runs.length} runs, each a fresh process): median ${fmt(median(toObserver))} ms, ` +
+        `p95 ${fmt(p95(toObserver))} ms, min ${fmt(sorted(toObserver)[0])} ms, max ${fmt(sorted(toObserver).at(-1))} ms`,
+    );
+    say(
+      `  where it goes (medians): grant typed → session subscribes to the device ${fmt(median(runs.map((run) => run.toCaptureMs)), 1)} ms; ` +
+        `→ device found, addon asked to open ${fmt(median(runs.map((run) => run.toOpenCallMs)), 1)} ms; → first frame's ADC time ${fmt(median(runs.map((run) => run.captureAfterGrantMs)), 1)} ms; ` +
+        `→ at the observer ${fmt(median(toObserver), 1)} ms`,
+    );
+    say(
+      `  C floor (PortAudio initialised, then open + start + first callback, same rig, in turn): median ${fmt(median(floorFirst))} ms, p95 ${fmt(p95(floorFirst))} ms ` +
+        `(Pa_OpenStream ${fmt(median(floors.map((run) => run.openMs)), 1)} ms, Pa_StartStream ${fmt(median(floors.map((run) => run.startMs)), 1)} ms; ` +
+        `its first frame's ADC time ${fmt(median(floors.map((run) => run.captureAfterMs)), 1)} ms after the open call)`,
+    );
+    report.grant = {
+      runs,
+      floor: floors,
+      medianMs: median(toObserver),
+      p95Ms: p95(toObserver),
+      floorMedianMs: median(floorFirst),
+      floorP95Ms: p95(floorFirst),
     };
-    const toObserver = grant.runs.map((run) => run.toObserverMs).sort((a, b) => a - b);
-    console.log(
-      `grant → first device sample at the observer (${toObserver.length} runs): median ${fmt(toObserver[toObserver.length >> 1])} ms, ` +
-        `p95 ${fmt(toObserver[Math.min(toObserver.length - 1, Math.floor(toObserver.length * 0.95))])} ms, min ${fmt(toObserver[0])} ms, max ${fmt(toObserver.at(-1))} ms; each first device buffer was captured ` +
-        `${grant.runs.map((run) => fmt(run.captureAfterGrantMs, 1)).join(', ')} ms after the grant (its first frame's ADC time)`,
-    );
-    const median = (pick: (run: (typeof grant.runs)[number]) => number) =>
-      fmt(grant.runs.map(pick).sort((a, b) => a - b)[grant.runs.length >> 1], 1);
-    console.log(
-      `  where it goes (medians): grant typed → session subscribes to the device ${median((run) => run.toCaptureMs)} ms; ` +
-        `→ device found, addon asked to open ${median((run) => run.toOpenCallMs)} ms; → first frame's ADC time ${median((run) => run.captureAfterGrantMs)} ms; ` +
-        `→ at the observer ${median((run) => run.toObserverMs)} ms`,
-    );
-    console.log(
-      "CPU s: user+system time of the subject process while capturing (open to close). delay: observer time minus the buffer's PortAudio input (ADC) time, both on CLOCK_MONOTONIC; for the C loop, the callback's own lateness (currentTime - inputBufferAdcTime).",
+    say(
+      "CPU s: user+system time of the subject process while capturing (open to close; PortAudio already started in every subject). delay: observer time minus the buffer's PortAudio input (ADC) time, both on CLOCK_MONOTONIC; for the C loop, the callback's own lateness (currentTime - inputBufferAdcTime).",
     );
   }
+  if (values.json) console.log(JSON.stringify(report));
 } finally {
   if (ownRig) await rig?.stop();
   rmSync(work, { recursive: true, force: true });

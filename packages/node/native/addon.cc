@@ -3,8 +3,8 @@
 // Threads: PortAudio calls `OnAudio` on its own real-time thread. That function only copies
 // samples into an SpscRing, records one timestamp mark, bumps atomics and calls
 // uv_async_send (an atomic plus a write to an eventfd): no allocation, no lock, no JS. The
-// JS thread wakes in `OnWake`, cuts the ring into Float32Arrays of exactly framesPerBuffer
-// frames and calls the stream's onData(samples, time, framesLost).
+// JS thread wakes in `OnWake`, copies the ring out framesPerBuffer frames at a time into one
+// reused Float32Array and calls the stream's onData(samples, time, framesLost) for each.
 //
 // Every other PortAudio call (initialise, list, open, start, abort, close, terminate) can wait on
 // the sound server — forever when it is stopped (SIGSTOP) — so they all run in order on one
@@ -243,10 +243,12 @@ class CaptureStream : public Napi::ObjectWrap<CaptureStream> {
     core_->marks = std::make_unique<SpscRing<TimeMark>>(ringFrames / 16 + 64);
     onData_ = Napi::Persistent(info[1].As<Napi::Function>());
     onEnd_ = Napi::Persistent(info[2].As<Napi::Function>());
-    asyncContext_ = std::make_unique<Napi::AsyncContext>(env, "micgate:capture");
   }
 
   ~CaptureStream() override {
+    // The async context is destroyed in Closed(); one left here belongs to a stream still open at
+    // environment teardown, where destroying it aborts Deno (see Completions::Close).
+    asyncContext_.release();
     // Only reached with the stream still open when the environment is torn down.
     if (core_->wake != nullptr) core_->wake->data = nullptr;
     if (started_ && !closeRequested_) RequestClose(false);
@@ -275,6 +277,7 @@ class CaptureStream : public Napi::ObjectWrap<CaptureStream> {
       return env.Undefined();
     }
     started_ = true;
+    asyncContext_ = std::make_unique<Napi::AsyncContext>(env, "micgate:capture");
     core_->wake = new uv_async_t;
     uv_loop_t* loop = nullptr;
     napi_get_uv_event_loop(env, &loop);
@@ -393,6 +396,8 @@ class CaptureStream : public Napi::ObjectWrap<CaptureStream> {
     // The rings are the big allocations: free them now rather than when the GC finalizes us.
     core_->samples.reset();
     core_->marks.reset();
+    delivery_.Reset();
+    asyncContext_.reset();
     self_.Reset();  // last: may let the GC finalize us
   }
 
@@ -451,7 +456,7 @@ class CaptureStream : public Napi::ObjectWrap<CaptureStream> {
     StreamCore& core = *core_;
     size_t bufferSamples = static_cast<size_t>(framesPerBuffer_) * core.channels;
     while (!core.closing.load() && core.samples && core.samples->readable() >= bufferSamples) {
-      Napi::Float32Array samples = Napi::Float32Array::New(env, bufferSamples);
+      Napi::Float32Array samples = DeliveryBuffer(env, bufferSamples);
       core.samples->read(samples.Data(), bufferSamples);
       TimeMark next;
       while (core.marks->peek(next) && next.frame <= framesRead_) {
@@ -468,6 +473,19 @@ class CaptureStream : public Napi::ObjectWrap<CaptureStream> {
       napi_value args[] = {Napi::String::New(env, "stopped"), Napi::String::New(env, "the input stream stopped by itself")};
       Call(onEnd_, args, 2);
     }
+  }
+
+  // The one Float32Array every buffer is delivered in: samples are valid during the onData call
+  // (copy to keep), so steady state allocates no ArrayBuffer. A consumer that transferred it
+  // (postMessage detaches it: length 0) gets a new one.
+  Napi::Float32Array DeliveryBuffer(Napi::Env env, size_t length) {
+    if (!delivery_.IsEmpty()) {
+      Napi::Float32Array current = delivery_.Value();
+      if (current.ElementLength() == length) return current;
+    }
+    Napi::Float32Array fresh = Napi::Float32Array::New(env, length);
+    delivery_ = Napi::Reference<Napi::Float32Array>::New(fresh, 1);
+    return fresh;
   }
 
   // A converter runs at a steady rate, so buffer k's ADC time lies on a line; PortAudio's per-
@@ -513,6 +531,7 @@ class CaptureStream : public Napi::ObjectWrap<CaptureStream> {
   Napi::FunctionReference onData_;
   Napi::FunctionReference onEnd_;
   Napi::ObjectReference self_;
+  Napi::Reference<Napi::Float32Array> delivery_;
   std::unique_ptr<Napi::AsyncContext> asyncContext_;
 
   // JS thread only.

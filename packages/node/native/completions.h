@@ -38,7 +38,10 @@ class Completions {
     queue_.clear();
     uv_close(reinterpret_cast<uv_handle_t*>(handle_), [](uv_handle_t* handle) { delete reinterpret_cast<uv_async_t*>(handle); });
     handle_ = nullptr;
-    context_.reset();
+    // Left undestroyed on purpose: this runs in an environment cleanup hook, where Deno's
+    // napi_async_destroy needs a V8 HandleScope that it does not have (V8 aborts the process:
+    // "Cannot create a handle without a HandleScope"). The environment is going away with it.
+    context_.release();
   }
 
  private:

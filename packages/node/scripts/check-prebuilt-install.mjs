@@ -103,10 +103,11 @@ try {
     join(app, 'record.mjs'),
     `import { createRequire } from 'node:module';
 import { openCapture, portAudioVersion } from '@micgate/node';
-import { firstValueFrom, take, toArray } from 'rxjs';
+import { firstValueFrom, map, take, toArray } from 'rxjs';
 const require = createRequire(import.meta.url);
 const addon = require('node-gyp-build').path(require.resolve('@micgate/node/package.json').replace(/package\\.json$/, ''));
-const frames = await firstValueFrom(openCapture({ sampleRate: 48000, channels: 1, framesPerBuffer: 480 }).pipe(take(250), toArray()));
+// Samples are valid only while a frame is delivered (the addon reuses its buffer): copy to keep.
+const frames = await firstValueFrom(openCapture({ sampleRate: 48000, channels: 1, framesPerBuffer: 480 }).pipe(take(250), map((frame) => ({ ...frame, samples: frame.samples.slice() })), toArray()));
 // Count within frames that carry the tone: a loaded machine can make the rig's feeder drop out for a
 // moment, and those zeros say nothing about the install.
 let crossings = 0, kept = 0, sum = 0, count = 0;

@@ -18,6 +18,7 @@ import {
   inputDeviceChanges,
   listInputDevices,
   openCapture,
+  preparePortAudio,
 } from './capture/index.js';
 import { assertAppId } from './permission/app-id.js';
 import { askInTerminal } from './permission/prompt.js';
@@ -131,6 +132,9 @@ export function createNodeAdapter(options: NodeAdapterOptions): NodeAdapter {
   });
 
   async function ask(request: PromptRequest, signal: AbortSignal): Promise<RecordPermission> {
+    // While the user reads the question (after it is shown: loading the addon takes a moment), so
+    // that a grant opens the device without waiting for PortAudio.
+    setImmediate(preparePortAudio);
     const answer = await askInTerminal(
       { appName: appName ?? request.appName ?? appId, usageDescription: request.usageDescription },
       {

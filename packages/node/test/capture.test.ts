@@ -8,7 +8,7 @@ import {
   InvalidArgumentError,
   measureLevel,
 } from '@micgate/core';
-import { firstValueFrom, type Observable, take, toArray } from 'rxjs';
+import { firstValueFrom, map, type Observable, take, toArray } from 'rxjs';
 import { afterEach, describe, expect, inject, test } from 'vitest';
 import { loadBinding } from '../src/capture/binding.js';
 import { captureStats, listInputDevices, openCapture } from '../src/capture/index.js';
@@ -22,10 +22,19 @@ const rig = () => attachRig(rigDir);
 const captureSource = join(packageDir, 'src', 'capture', 'index.ts');
 const mono = { sampleRate: 48_000, channels: 1, framesPerBuffer: 480 };
 
-/** Collect `count` frames, with a bound so a stalled device fails the test instead of hanging it. */
+/**
+ * Collect `count` frames, with a bound so a stalled device fails the test instead of hanging it.
+ * Each frame's samples are copied: the stream reuses its buffer (valid only during delivery).
+ */
 function collect(frames$: Observable<DeviceFrame>, count: number, timeoutMs = 10_000): Promise<DeviceFrame[]> {
   return Promise.race([
-    firstValueFrom(frames$.pipe(take(count), toArray())),
+    firstValueFrom(
+      frames$.pipe(
+        take(count),
+        map((frame) => ({ ...frame, samples: frame.samples.slice() })),
+        toArray(),
+      ),
+    ),
     new Promise<never>((_, reject) =>
       setTimeout(() => reject(new Error(`no ${count} frames within ${timeoutMs} ms`)), timeoutMs).unref(),
     ),
@@ -103,6 +112,37 @@ describe.skipIf(noRig)('PortAudio capture on the rig (real PulseAudio source thr
     // clock would be off by far more than that.
     expect(frames[0]!.time).toBeGreaterThan(before - 0.5);
     expect(frames.at(-1)!.time).toBeLessThan(after + format.framesPerBuffer / format.sampleRate);
+  });
+
+  test('delivers every buffer in one reused Float32Array, valid during delivery; a detached one is replaced', async () => {
+    await rig().setSine(440, 0.4);
+    const seen: Float32Array[] = [];
+    const copies: Float32Array[] = [];
+    const lengths: number[] = [];
+    let detached = false;
+    const subscription = openCapture(mono).subscribe((frame) => {
+      seen.push(frame.samples);
+      copies.push(frame.samples.slice());
+      lengths.push(frame.samples.length);
+      // A consumer that transfers the buffer (postMessage does) detaches it: the stream must go on.
+      if (seen.length === 20) {
+        const buffer = frame.samples.buffer as ArrayBuffer;
+        structuredClone(buffer, { transfer: [buffer] });
+        detached = frame.samples.length === 0;
+      }
+    });
+    await waitUntil(() => seen.length >= 40, 5_000, '40 buffers');
+    subscription.unsubscribe();
+    // No ArrayBuffer per buffer: the first 20 share one array, those after the transfer another.
+    expect(new Set(seen.slice(0, 20)).size).toBe(1);
+    expect(detached).toBe(true);
+    expect(new Set(seen.slice(20)).size).toBe(1);
+    expect(seen[20] === seen[0]).toBe(false);
+    expect(lengths.every((length) => length === 480)).toBe(true);
+    // Each delivery held that buffer's own audio (the copies differ: 440 Hz does not repeat every 10 ms).
+    const tone = copies.slice(25).filter((copy) => measureLevel(copy).rms > 0.1);
+    expect(tone.length).toBeGreaterThan(5);
+    expect(tone.some((copy, i) => i > 0 && copy.some((sample, j) => sample !== tone[i - 1]![j]))).toBe(true);
   });
 
   test('delivers at the real-time pace', async () => {

@@ -1,14 +1,19 @@
 // Records 2 s from the default input (the audio rig) through the installed `micgate` on Node,
 // Bun or Deno, and prints what it measured as one JSON line.
 import { createAudioSession } from 'micgate';
-import { firstValueFrom, take, toArray } from 'rxjs';
+import { firstValueFrom, map, take, toArray } from 'rxjs';
 
 const seconds = Number(process.argv[2] ?? 2);
 const appId = process.argv[3] ?? 'pack-test';
 const session = createAudioSession({ appId, usageDescription: 'Checks the packed packages.' });
 const format = { sampleRate: 48_000, channels: 1, framesPerBuffer: 480 };
 const frames = await firstValueFrom(
-  session.record(format).pipe(take((seconds * format.sampleRate) / format.framesPerBuffer), toArray()),
+  session.record(format).pipe(
+    take((seconds * format.sampleRate) / format.framesPerBuffer),
+    // Samples are valid only while a frame is delivered (the Node adapter reuses its buffer): copy to keep.
+    map((frame) => ({ ...frame, samples: frame.samples.slice() })),
+    toArray(),
+  ),
 );
 session.close();
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { attachRig } from '@micgate/audio-rig';
 import { concat, measureTone } from '@micgate/conformance';
 import { createPermissionStore } from '@micgate/node';
-import { filter, firstValueFrom, take, toArray } from 'rxjs';
+import { filter, firstValueFrom, map, take, toArray } from 'rxjs';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import { createAudioSession, InvalidArgumentError } from 'micgate';
 
@@ -33,12 +33,14 @@ test('on Node, `micgate` records the rig’s tone through the Node adapter', asy
     session.record({ sampleRate: 48_000, channels: 1, framesPerBuffer: 480 }).pipe(
       filter((frame) => !frame.gated),
       take(150),
+      // Samples are valid only while a frame is delivered (the Node adapter reuses its buffer): copy to keep.
+      map((frame) => frame.samples.slice()),
       toArray(),
     ),
   );
   session.close();
   // The first 0.5 s may hold the device's start-up; the tone is measured on the last second.
-  const tone = measureTone(concat(frames.slice(50).map((frame) => frame.samples)), 48_000);
+  const tone = measureTone(concat(frames.slice(50)), 48_000);
   expect(Math.abs(tone.frequency - played.frequency) / played.frequency).toBeLessThan(0.01);
   expect(Math.abs(tone.rms - played.rms) / played.rms).toBeLessThan(0.1);
   expect(await rig.sourceOutputs()).toBe(0);

@@ -38,7 +38,10 @@ export interface NativeStreamStats {
   active: boolean;
 }
 
-/** `time`: the buffer's first frame's ADC time, seconds on CLOCK_MONOTONIC (process.hrtime's clock). */
+/**
+ * `samples`: one Float32Array the stream reuses for every buffer, valid only during the call (copy
+ * to keep). `time`: the buffer's first frame's ADC time, seconds on CLOCK_MONOTONIC (process.hrtime's clock).
+ */
 export type NativeOnData = (samples: Float32Array, time: number, framesLost: number) => void;
 export type NativeOnEnd = (reason: 'stopped', message: string) => void;
 

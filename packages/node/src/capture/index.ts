@@ -4,6 +4,7 @@
 //   inputDeviceChanges()             → Observable of the inputs now and on every change.
 //   captureStats()                   → { openStreams, opened, framesLost, inputOverflows } (tests: "device closed").
 //   portAudioVersion()               → diagnostics.
+//   preparePortAudio()               → start PortAudio ahead of a likely open (no stream, nothing captured).
 // The addon loads on first use, so importing this module never needs it built.
 export type { NativeDevice } from './binding.js';
 export { inputDeviceChanges } from './device-changes.js';
@@ -17,3 +18,4 @@ export {
   openCapture,
   portAudioVersion,
 } from './open-capture.js';
+export { preparePortAudio } from './prepare.js';

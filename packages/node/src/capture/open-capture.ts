@@ -81,7 +81,8 @@ const closedTotals = { framesLost: 0, inputOverflows: 0, opened: 0 };
 
 /**
  * Capture from a PortAudio input device. Subscribing opens the device; each subscription is its
- * own stream. Frames are exactly `framesPerBuffer` frames of interleaved float32; `time` is the
+ * own stream. Frames are exactly `framesPerBuffer` frames of interleaved float32, in one buffer the
+ * stream reuses: `samples` are valid while the frame is delivered, copy them to keep them. `time` is the
  * first frame's ADC time in seconds on CLOCK_MONOTONIC (the clock of `process.hrtime()`), so
  * `Number(process.hrtime.bigint()) / 1e9 - frame.time` is the delay from the converter to you.
  * Unsubscribing stops delivery at once and closes the device on the addon's PortAudio thread.
