@@ -1,5 +1,6 @@
 // Test tooling that runs inside the Firefox page (Vitest browser mode). Not part of the library's API.
 import type { PromptRequest, RecordPermission } from '@micgate/core';
+import { measureTone } from '@micgate/test-utils';
 import { commands } from 'vitest/browser';
 
 export type PromptAnswer = 'grant' | 'deny';
@@ -201,4 +202,9 @@ export async function waitFor(
     if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+}
+
+/** Frequency of a sine (one channel): the median over 50 ms windows, so one capture glitch does not move it. */
+export function measureFrequency(samples: Float32Array, sampleRate: number): number {
+  return measureTone(samples, sampleRate, 0.05).frequency;
 }
