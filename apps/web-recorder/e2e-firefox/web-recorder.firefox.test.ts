@@ -215,6 +215,30 @@ describe.each(VIEWPORTS)('the web recorder in Firefox at $width × $height', (vi
     expect(await read<boolean>('window.sameDocument === true')).toBe(true);
   });
 
+  test('"Not now" in the page, then Continue and Block on Firefox’s prompt: denied, with the way back', async () => {
+    await fresh('undetermined');
+    await click('#allow');
+    await poll('the explanation', () => read<boolean>(`!!document.querySelector('dialog[open]')`), Boolean);
+    await click('dialog[open] button:first-of-type'); // Not now
+    await poll(
+      'the note',
+      () => text('#state-note'),
+      (note) => note === 'Not now: nothing was decided. Press Allow microphone when you are ready.',
+    );
+    expect(await state()).toBe('undetermined');
+    expect(await read<string | undefined>('document.activeElement?.id')).toBe('allow');
+    await check('not-now');
+
+    await click('#allow');
+    await poll('the explanation', () => read<boolean>(`!!document.querySelector('dialog[open]')`), Boolean);
+    await click('dialog[open] button:last-of-type'); // Continue
+    await answerMicrophonePrompt(browser, 'deny');
+    await poll('denied', state, (value) => value === 'denied');
+    expect(await read<boolean>(`!document.querySelector('#denied-help').hidden`)).toBe(true);
+    expect(await rig.sourceOutputs()).toBe(0);
+    await check('blocked-at-prompt');
+  });
+
   test('a returning visitor (allowed before), under Firefox’s default autoplay policy', async () => {
     await fresh('granted');
     // Firefox lets an AudioContext run once the page captures (a successful getUserMedia), so a
