@@ -12,6 +12,9 @@ APT_PACKAGES=(
   sox                                                           # test signals
   chromium fonts-dejavu-core                                    # browser tests and the web demo
   tmux util-linux                                               # terminal prompt tests
+  # ---- Firefox (tooling/firefox-rig): the browser adapter's conformance suite and the web recorder in Firefox ESR ----
+  firefox-esr
+  # ---- end of Firefox ----
 )
 
 say() { printf '\033[1m[setup]\033[0m %s\n' "$*" >&2; }

@@ -16,6 +16,15 @@ FORCE_COLOR=0 pnpm exec turbo run test --concurrency=1 --output-logs=full 2>&1 |
 # The suite must notice when any rule R1–R14 is broken: break each one and expect a failure.
 node tooling/scripts/mutation-rules.mjs
 
+# ---- Firefox ESR (tooling/firefox-rig): the browser adapter's conformance suite and the web recorder end to end ----
+# Real capture from the audio rig through PulseAudio, Firefox's own prompt and site permissions,
+# its default autoplay policy. Appended to test.log so the closing tally counts these tests too.
+step_started=$SECONDS
+FORCE_COLOR=0 pnpm --filter @micgate/browser test:firefox 2>&1 | tee -a test-results/test.log
+FORCE_COLOR=0 pnpm --filter @micgate/web-recorder test:firefox 2>&1 | tee -a test-results/test.log
+echo "micgate: Firefox (conformance suite, web recorder) in $((SECONDS - step_started)) s"
+# ---- end of Firefox ----
+
 # ---- packed tarballs, other runtimes, API reference, publish dry run (tooling/pack-test, tooling/runtimes) ----
 # Every published package packed and installed with npm into a fresh project outside the
 # workspace: types (nodenext, bundler), a recording from the rig, the conformance suite in Node

@@ -100,9 +100,17 @@ export function createPermissionWatcher(options: PermissionWatcherOptions = {}):
     return learned ?? 'undetermined';
   }
 
+  /**
+   * `change` events seen so far. Firefox settles getUserMedia before it stores a remembered Block:
+   * the re-check after that answer can start while the store still says 'prompt', and resolve after
+   * the `change` event that says 'denied'. A re-check that a `change` overtook is stale: not reported.
+   */
+  let statusEvents = 0;
+
   async function recheck(): Promise<RecordPermission> {
+    const eventsBefore = statusEvents;
     const value = await status();
-    noticed.next(value);
+    if (statusEvents === eventsBefore) noticed.next(value);
     return value;
   }
 
@@ -122,6 +130,7 @@ export function createPermissionWatcher(options: PermissionWatcherOptions = {}):
         subscriber.next(value);
       };
       const onStatusChange = () => {
+        statusEvents++;
         if (watched) report(blockedByPolicy() ? 'denied' : toRecordPermission(watched.state));
       };
       const onReturn = () => {
