@@ -43,6 +43,7 @@ pnpm docs:api
 echo "micgate: API reference built in $((SECONDS - step_started)) s"
 step_started=$SECONDS
 pnpm release:dry-run 2>&1 | grep "^+ "   # the packages and versions a release would publish
+node tooling/scripts/check-changesets.mjs   # every changeset parses as `changeset version` reads it
 echo "micgate: publish dry run in $((SECONDS - step_started)) s"
 # ---- end of packed tarballs, other runtimes, API reference, publish dry run ----
 echo "micgate: all checks passed in $((SECONDS - started)) s"

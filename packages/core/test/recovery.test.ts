@@ -56,7 +56,7 @@ describe('session.recovery', () => {
     const errors: unknown[] = [];
     const adapter: RecordPermissionAdapter = {
       name: 'test',
-      supports: { changes: true, devices: false },
+      supports: { changes: true, devices: false, deviceChanges: false },
       status: async () => 'undetermined',
       prompt: async () => 'denied',
       changes: () => changes,
