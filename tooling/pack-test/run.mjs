@@ -69,6 +69,20 @@ try {
       if (owned) await rig.stop();
     }
   });
+  await step('the way back: session.recovery.command, run as printed in the project, grants a denied app', () => {
+    // Offline: npx must find the project's own micgate bin, never fetch one.
+    const env = { ...process.env, XDG_CONFIG_HOME: join(root, 'config-recovery'), npm_config_offline: 'true' };
+    run(projectBin('micgate'), ['deny', 'pack-recovery', '--force'], { cwd: project, env });
+    const printed = run(process.execPath, ['recovery.mjs', 'pack-recovery'], { cwd: project, env, capture: true });
+    const command = printed.trim().split('\n').at(-1);
+    if (command !== 'npx micgate grant pack-recovery') throw new Error(`session.recovery.command is ${command}`);
+    run('sh', ['-c', command], { cwd: project, env });
+    const listed = JSON.parse(run(projectBin('micgate'), ['list', '--json'], { cwd: project, env, capture: true }));
+    if (listed['pack-recovery']?.decision !== 'granted') {
+      throw new Error(`after \`${command}\` the store says ${JSON.stringify(listed['pack-recovery'])}`);
+    }
+    log(`\`${command}\` granted pack-recovery`);
+  });
   await step('a Vite build of a page importing only micgate: no Node built-ins, records in Chromium', () => {
     const measured = JSON.parse(
       run(process.execPath, ['browser-record.mjs'], { cwd: project, capture: true, timeoutMs: 120_000 })

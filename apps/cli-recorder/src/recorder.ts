@@ -12,7 +12,7 @@ import {
   WavWriteError,
 } from '@micgate/core';
 import { type CaptureLoss, createNodeAdapter, type NodeAdapter } from '@micgate/node';
-import { adviceIn, adviceStyleFor } from './advice.js';
+import { type Advice, adviceIn, adviceStyleFor } from './advice.js';
 import { DEFAULT_APP_ID, parseRecorderArgs, type RecorderOptions, USAGE, UsageError } from './args.js';
 import { deniedMessage, formatSeconds, notWavWarning } from './messages.js';
 import { type MeterState, meterLine, progressLine } from './meter.js';
@@ -40,14 +40,14 @@ export interface RecorderIo {
 /** micgate-record; resolves with the exit status. */
 export async function runRecorder(argv: readonly string[], io: RecorderIo): Promise<number> {
   const advice = adviceIn(adviceStyleFor(io.cwd ?? process.cwd()));
-  const outcome = await run(argv, io);
+  const outcome = await run(argv, io, advice);
   const report = reportOutcome(outcome, advice);
   if (report.stdout) io.stdout.write(report.stdout);
   if (report.stderr) io.stderr.write(report.stderr);
   return report.status;
 }
 
-async function run(argv: readonly string[], io: RecorderIo): Promise<Outcome> {
+async function run(argv: readonly string[], io: RecorderIo, advice: Advice): Promise<Outcome> {
   let options: RecorderOptions;
   try {
     const parsed = parseRecorderArgs(argv);
@@ -71,7 +71,7 @@ async function run(argv: readonly string[], io: RecorderIo): Promise<Outcome> {
   });
   const session = createAudioSession({ adapter, usageDescription: USAGE_DESCRIPTION });
   try {
-    return await askThenRecord(options, adapter, session, io, losses);
+    return await askThenRecord(options, adapter, session, io, losses, advice);
   } catch (error) {
     return { kind: 'failed', error };
   } finally {
@@ -106,6 +106,7 @@ async function askThenRecord(
   session: AudioSession,
   io: RecorderIo,
   losses: InputLossTally,
+  advice: Advice,
 ): Promise<Outcome> {
   const { appId, output, seconds } = options;
   let granted: boolean;
@@ -129,7 +130,7 @@ async function askThenRecord(
       device = chosen;
     }
   } else {
-    io.stderr.write(deniedMessage(appId, output, seconds, wayBack(session.recovery, appId, io.cwd ?? process.cwd())));
+    io.stderr.write(deniedMessage(appId, output, seconds, wayBack(session.recovery, advice('grant', appId), io.cwd)));
   }
   return record({ ...options, device }, adapter, session, io, losses);
 }

@@ -1,5 +1,5 @@
 import type { DeniedRecovery } from '@micgate/core';
-import { adviceIn, adviceStyleFor } from './advice.js';
+import { adviceStyleFor } from './advice.js';
 
 /** The command that allows the recorder again, and whether a running take picks it up. */
 export interface WayBack {
@@ -9,11 +9,9 @@ export interface WayBack {
 
 /**
  * The session's own way back (`npx micgate grant <appId>`, quoted and with `--config-dir` where
- * needed), except inside the micgate repository, where the command is its npm script.
+ * needed), except inside the micgate repository, where `scripted` (its npm script) is what runs.
  */
-export function wayBack(recovery: DeniedRecovery | undefined, appId: string, cwd: string): WayBack {
-  const style = adviceStyleFor(cwd);
-  const command =
-    style === 'npx' && recovery?.command !== undefined ? recovery.command : adviceIn(style)('grant', appId);
+export function wayBack(recovery: DeniedRecovery | undefined, scripted: string, cwd = process.cwd()): WayBack {
+  const command = adviceStyleFor(cwd) === 'npx' && recovery?.command !== undefined ? recovery.command : scripted;
   return { command, live: recovery?.appliesWithoutReload ?? false };
 }

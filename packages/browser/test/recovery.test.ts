@@ -99,6 +99,15 @@ describe('the browser way back from denied', () => {
     expect(unwatched.steps.at(-1)).toBe('Then reload the page.');
   });
 
+  test('a frame whose permissions policy blocks the microphone has no way back for the user', async () => {
+    const blocked = Object.assign(new EventTarget(), { permissionsPolicy: { allowsFeature: () => false } });
+    const adapter = createBrowserAdapter({ getUserMedia: gate.getUserMedia, document: blocked });
+    expect(await adapter.status()).toBe('denied');
+    expect(adapter.reason).toContain('allow="microphone"');
+    expect(adapter.recovery()).toBeUndefined();
+    adapter.close();
+  });
+
   test('an adapter without the Permissions API says a reload is needed', async () => {
     const adapter = createBrowserAdapter({ getUserMedia: gate.getUserMedia, permissions: null });
     await adapter.status();
