@@ -6,8 +6,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     projects: [
-      firefoxProject({ include: ['test-firefox/**/*.test.ts'] }),
-      firefoxProject({ name: 'firefox:no-gesture', include: ['test-firefox-no-gesture/**/*.test.ts'] }),
+      firefoxProject({ include: ['test-firefox/**/*.test.ts'], groupOrder: 1 }),
+      firefoxProject({ name: 'firefox:no-gesture', include: ['test-firefox-no-gesture/**/*.test.ts'], groupOrder: 0 }),
     ],
   },
 });

@@ -97,7 +97,17 @@ async function clickMicrophonePrompt({ answer, remember, timeoutMs }) {
       (answer === 'grant' ? shown.button : shown.secondaryButton).click();
       return;
     }
-    if (Date.now() > deadline) throw new Error(`no microphone prompt within ${timeoutMs} ms`);
+    // Firefox shows a tab's prompt only while that tab is selected: the user switches to it.
+    const asking = g.gBrowser.browsers.find((/** @type {any} */ b) =>
+      g.PopupNotifications.getNotification('webRTC-shareDevices', b),
+    );
+    if (asking && asking !== g.gBrowser.selectedBrowser) g.gBrowser.selectedTab = g.gBrowser.getTabForBrowser(asking);
+    if (Date.now() > deadline) {
+      const tabs = g.gBrowser.browsers.map((/** @type {any} */ b) => b.currentURI?.spec).join(', ');
+      throw new Error(
+        `no microphone prompt within ${timeoutMs} ms (a tab asking: ${Boolean(asking)}; selected: ${g.gBrowser.selectedBrowser.currentURI?.spec}; tabs: ${tabs})`,
+      );
+    }
     await new Promise((resolve) => g.setTimeout(resolve, 20));
   }
 }

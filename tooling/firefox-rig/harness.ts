@@ -84,6 +84,7 @@ export function firefoxHarness(options: FirefoxHarnessOptions): CreateHarness {
       dispose: async () => {
         await microphone.dispose();
         await commands.rigReplug();
+        await playSine(RIG_SINE.frequency, RIG_SINE.amplitude);
       },
     };
     return harness;

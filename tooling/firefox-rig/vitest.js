@@ -20,8 +20,10 @@ export function firefoxProject(options = {}) {
       globalSetup: [globalSetup],
       testTimeout: options.testTimeout ?? 20_000,
       hookTimeout: 20_000,
-      // One page at a time: the files share one microphone, and the machine is small.
+      // One page at a time: the files share one microphone, and the machine is small. Projects
+      // share it too: each gets its own group, so they run one after the other.
       fileParallelism: false,
+      sequence: { groupOrder: options.groupOrder ?? 0 },
       browser: {
         enabled: true,
         headless: true,

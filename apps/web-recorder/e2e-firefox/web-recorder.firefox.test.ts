@@ -61,6 +61,7 @@ describe.each(VIEWPORTS)('the web recorder in Firefox at $width × $height', (vi
 
   beforeAll(async () => {
     page = await browser.newPage();
+    await page.bringToFront();
     await page.setViewport(viewport);
     mkdirSync(`${results}${viewport.width}`, { recursive: true });
   });

@@ -2,6 +2,7 @@ import { createAudioSession, measureLevel } from '@micgate/core';
 import {
   createFirefoxMicrophone,
   measureFrequency,
+  playSine,
   RIG_SINE,
   setMicrophonePermission,
   waitFor,
@@ -27,6 +28,7 @@ test('the premise: with no gesture and no capture, an AudioContext stays suspend
 });
 
 test('a returning visitor (granted, no gesture): Firefox lets capture start audio, so the tone arrives with no click and never needs-user-gesture', async () => {
+  await playSine(RIG_SINE.frequency, RIG_SINE.amplitude);
   await setMicrophonePermission('granted'); // allowed on an earlier visit
   const microphone = createFirefoxMicrophone();
   const adapter = createBrowserAdapter({ getUserMedia: microphone.getUserMedia });
