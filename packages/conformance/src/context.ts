@@ -1,5 +1,6 @@
 import {
   type AudioFormat,
+  type AudioInputDevice,
   type AudioSession,
   type AudioSessionOptions,
   createAudioSession,
@@ -7,6 +8,7 @@ import {
   type RecordPermission,
   type RecordPermissionAdapter,
 } from '@micgate/core';
+import { firstValueFrom } from 'rxjs';
 import type { TestContext } from 'vitest';
 import type { ConformanceHarness, DeviceFault, RigAbility } from './harness.js';
 import { type Recording, startRecording, watchPermission } from './recorder.js';
@@ -30,6 +32,8 @@ const RIG_CANNOT: Record<RigAbility, string> = {
   lost: "inject a 'lost' device fault",
   observeDeviceOpen: 'count the opens of the device',
   playSilence: 'make the input deliver exact digital zeros',
+  unplug: 'unplug and replug the default input',
+  addDevice: 'add and remove a second input while the adapter runs',
 };
 
 /**
@@ -113,7 +117,11 @@ export class SuiteContext {
           ? h.can.observeDeviceOpen && h.device.opens !== undefined
           : ability === 'playSilence'
             ? h.device.playSilence !== undefined && h.device.playQuiet !== undefined
-            : h.can.faults[ability as DeviceFault] && h.device.injectFault !== undefined;
+            : ability === 'unplug'
+              ? h.device.unplug !== undefined && h.device.replug !== undefined
+              : ability === 'addDevice'
+                ? h.device.addDevice !== undefined && h.device.removeDevice !== undefined
+                : h.can.faults[ability as DeviceFault] && h.device.injectFault !== undefined;
     const reason = h.reasons?.[ability];
     this.requires(ctx, can, `the ${this.name} rig cannot ${RIG_CANNOT[ability]}${reason ? `: ${reason}` : ''}`);
   }
@@ -125,6 +133,30 @@ export class SuiteContext {
       this.h.adapter.supports.changes,
       `the ${this.name} adapter declares supports.changes false: it does not report decisions made outside the app`,
     );
+  }
+
+  /** The adapter must list its inputs (devices() or deviceChanges()). */
+  requiresDeviceList(ctx: TestContext): void {
+    const { supports } = this.h.adapter;
+    this.requires(
+      ctx,
+      supports.devices || supports.deviceChanges,
+      `the ${this.name} adapter declares neither supports.devices nor supports.deviceChanges: it cannot list its inputs`,
+    );
+  }
+
+  /** The adapter must report changes of its inputs. */
+  requiresDeviceChanges(ctx: TestContext): void {
+    this.requires(
+      ctx,
+      this.h.adapter.supports.deviceChanges,
+      `the ${this.name} adapter declares supports.deviceChanges false: it does not report inputs coming and going`,
+    );
+  }
+
+  /** The first list `session.devices$` gives, letting (virtual) time run meanwhile. */
+  async firstDevices(session: AudioSession): Promise<readonly AudioInputDevice[]> {
+    return (await this.outcome(firstValueFrom(session.devices$), 'the first list of devices$')).value ?? [];
   }
 
   slackMs(): number {

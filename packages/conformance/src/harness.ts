@@ -43,6 +43,21 @@ export interface DeviceDriver {
   playQuiet?(): Promise<void>;
   /** Make the next open fail ('notFound', 'busy') or an open stream die ('lost'). Only faults in `can.faults`. */
   injectFault?(fault: DeviceFault): Promise<void>;
+  /**
+   * Unplug the input the adapter opens by default: it leaves the device list, an open stream of it
+   * fails with DeviceLostError, opening it fails. Only together with `replug`; a rig that cannot
+   * stage it leaves both out (and says why in `reasons.unplug`). The harness replugs it at dispose.
+   */
+  unplug?(): Promise<void>;
+  /** Plug the unplugged input back in, carrying the signal it carried before. */
+  replug?(): Promise<void>;
+  /**
+   * Add a second input while the adapter runs, carrying a sine other than the first input's;
+   * resolves with what it plays. Only together with `removeDevice`. The harness removes it at dispose.
+   */
+  addDevice?(): Promise<PlayedSignal>;
+  /** Remove the input `addDevice` added. */
+  removeDevice?(): Promise<void>;
 }
 
 /** Real or virtual time, as the adapter runs on. */
@@ -66,7 +81,7 @@ export interface HarnessCan {
 }
 
 /** Something a rig may be unable to stage; `reasons` says why, per item. */
-export type RigAbility = 'dismiss' | DeviceFault | 'observeDeviceOpen' | 'playSilence';
+export type RigAbility = 'dismiss' | DeviceFault | 'observeDeviceOpen' | 'playSilence' | 'unplug' | 'addDevice';
 
 /** Tolerances of the real-time checks: properties of the rig (its scheduling, its device), not capabilities. */
 export interface HarnessTiming {

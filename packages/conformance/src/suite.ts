@@ -2,7 +2,11 @@ import { afterAll, afterEach, beforeEach, describe } from 'vitest';
 import { SuiteContext } from './context.js';
 import { abortTests } from './features/abort.js';
 import { captureTests } from './features/capture.js';
+import { deviceChangeTests } from './features/device-changes.js';
+import { deviceListTests } from './features/device-list.js';
+import { deviceSelectionTests } from './features/device-selection.js';
 import { deviceSilenceTests } from './features/device-silence.js';
+import { deviceSurvivalTests } from './features/device-survival.js';
 import { errorTests } from './features/errors.js';
 import { isolationTests } from './features/isolation.js';
 import { lifecycleTests } from './features/lifecycle.js';
@@ -60,5 +64,9 @@ export function describeConformance(
     silenceReasonTests(c);
     muteTests(c);
     deviceSilenceTests(c);
+    deviceListTests(c);
+    deviceChangeTests(c);
+    deviceSelectionTests(c);
+    deviceSurvivalTests(c);
   });
 }

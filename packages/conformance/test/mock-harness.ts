@@ -149,6 +149,15 @@ export function mockHarness(options: MockHarnessOptions = {}): CreateHarness {
         opens: async () => platform.device.opens,
         injectFault: async (fault) =>
           fault === 'lost' ? platform.device.unplug() : platform.device.failNextOpen(fault),
+        unplug: async () => platform.device.unplug(),
+        replug: async () => platform.device.plugIn(),
+        addDevice: async () => {
+          const added = platform.inputs.devices.find((input) => input.id === 'second');
+          if (added) added.plugIn();
+          else platform.inputs.add({ id: 'second', name: 'Second Microphone', signal: sine(660, 0.5) });
+          return { frequency: 660, rms: 0.5 / Math.SQRT2 };
+        },
+        removeDevice: async () => platform.inputs.devices.find((input) => input.id === 'second')?.unplug(),
       },
       relaunch: async () => wrap(platform.relaunch(), platform),
       dispose: async () => {

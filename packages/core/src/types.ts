@@ -26,7 +26,7 @@ export interface AudioFrame {
   position: number;
   /** Capture time in seconds on the adapter's clock (the session scheduler's clock for gated frames). */
   time: number;
-  /** True: zeros the session made (permission, mute, device start-up), not device audio. */
+  /** True: zeros the session made (permission, mute, device start-up, a lost device), not device audio. */
   gated: boolean;
   /**
    * Why this frame is silent. Always set on a gated frame; on a device frame only 'device-silent'
@@ -39,7 +39,8 @@ export interface AudioFrame {
  * Why the app hears zeros. Gated (the session's zeros): 'not-asked' (undetermined, no prompt open),
  * 'prompt-open', 'denied', 'muted' (`setInputMuted(true)`), 'device-starting' (granted, no device
  * buffer yet), 'needs-user-gesture' (the platform holds audio until the user interacts: browser),
- * 'device-lost' (the device failed; session state only, the recording errors). Not gated:
+ * 'device-lost' (the device went away: a recording waiting for it with `onDeviceLost: 'wait'`, or
+ * session state after one ended with 'end'). Not gated:
  * 'device-silent' (the device delivers exact digital zeros: an OS privacy block, a mute switch, a wrong input).
  */
 export type SilenceReason =
@@ -165,7 +166,9 @@ export interface AudioSession {
   /**
    * A shared, real-time stream of frames: silence (`gated: true`, all zeros) until permission is
    * granted, then the device's audio. Subscribing while undetermined asks the user.
-   * Throws `InvalidArgumentError` (naming the field) at once for a bad format.
+   * Throws `InvalidArgumentError` (naming the field) at once for a bad format, `device` or `onDeviceLost`.
+   * `device` is resolved (id, then exact name) when the device is about to open: none matches,
+   * `DeviceNotFoundError` before anything opens. Recordings with the same options share one stream.
    */
   record(options?: RecordOptions): Observable<AudioFrame>;
   /** The inputs now, then every change (one list then complete when the adapter only has devices()). */
