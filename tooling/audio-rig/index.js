@@ -161,8 +161,11 @@ export function attachRig(dir) {
         await pactl(env, ['set-default-source', `${SINK}.monitor`]);
       }
       await waitFor(async () => (await sinkInputCount(env)) > 0, 5_000, 'the feeder did not reconnect after replug');
-      // A freshly loaded null sink takes 0.7–1.8 s before its monitor delivers anything, which no
-      // plugged-in microphone does: resolve once the source delivers the tone, as a real one would.
+      // A freshly loaded null sink renders its first 2 s block before it heeds its streams' latency,
+      // so its monitor delivers nothing for up to 2 s, which no plugged-in microphone does. A
+      // suspend and resume restarts its clock at the latency its streams ask for.
+      await pactl(env, ['suspend-sink', SINK, '1']);
+      await pactl(env, ['suspend-sink', SINK, '0']);
       await firstSound(env, `${SINK}.monitor`, 5_000);
     },
     /** Stop the sound server (SIGSTOP): it keeps its socket and answers nothing, as a hung daemon does. */

@@ -135,21 +135,18 @@ describe.skipIf(rigDir === '')('a recording survives an unplugged microphone (re
     expect(tone(lastToneBefore - 100, lastToneBefore + 1)).toBeCloseTo(440, -1);
     expect(tone(firstToneAfter + 10, firstToneAfter + 110)).toBeCloseTo(440, -1);
 
-    // Times, for the note: how long after the unplug the zeros began, how long after the replug the tone came back.
-    // The rig's replug() resolves once its virtual microphone delivers sound again: a freshly loaded
-    // PulseAudio null sink first renders a 2 s block, which no real microphone does (see the rig's README).
+    // Times, for the note: how long after the unplug the zeros began, how long after the replug the
+    // tone came back. Both from the moment the rig was asked (its pactl calls included).
     const lostDetectedMs = lost[0]!.at - unpluggedAt;
-    const recoveryMs = arrivals[firstToneAfter]!.at - repluggedAt;
+    const recoveryMs = arrivals[firstToneAfter]!.at - replugCalledAt;
     const goneSeconds = ((firstToneAfter - lastToneBefore - 1) * BUFFER) / RATE;
     const wallGoneSeconds = (arrivals[firstToneAfter]!.at - arrivals[lastToneBefore]!.at) / 1000;
     console.log(
-      `unplugged 5 s: zeros from ${lostDetectedMs.toFixed(0)} ms after unplug() was called; listed again ${(listedAgainAt - replugCalledAt).toFixed(0)} ms after replug() was called; ` +
-        `tone back ${recoveryMs.toFixed(0)} ms after the rig's microphone delivered again (replug() resolved; ${(arrivals[firstToneAfter]!.at - replugCalledAt).toFixed(0)} ms after it was called); ` +
-        `${goneSeconds.toFixed(2)} s of zeros in the recording for ${wallGoneSeconds.toFixed(2)} s without tone; device opened ${captureStats().opened - opensBefore} times`,
+      `unplugged 5 s: zeros from ${lostDetectedMs.toFixed(0)} ms after unplug() was called; listed again ${(listedAgainAt - replugCalledAt).toFixed(0)} ms and the tone back ${recoveryMs.toFixed(0)} ms after replug() was called ` +
+        `(it resolved after ${(repluggedAt - replugCalledAt).toFixed(0)} ms); ${goneSeconds.toFixed(2)} s of zeros in the recording for ${wallGoneSeconds.toFixed(2)} s without tone; device opened ${captureStats().opened - opensBefore} times`,
     );
     expect(lostDetectedMs).toBeLessThan(1_000);
     expect(listedAgainAt).toBeGreaterThan(replugCalledAt);
-    expect(listedAgainAt).toBeLessThanOrEqual(repluggedAt);
     expect(recoveryMs).toBeLessThan(1_000);
     // Positions are time: the zeros fill the time the tone was missing, to within a few buffers.
     expect(goneSeconds).toBeGreaterThan(5);

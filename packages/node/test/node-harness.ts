@@ -101,6 +101,7 @@ export function nodeHarnessFactory(rigDir: string): () => Promise<ConformanceHar
     const terminal = new PlayedTerminal();
     const adapters: NodeAdapter[] = [];
     let unplugged = false;
+    let added = false;
     let signalChanged = false;
     const openedBefore = captureStats().opened;
     const newAdapter = () => {
@@ -151,6 +152,26 @@ export function nodeHarnessFactory(rigDir: string): () => Promise<ConformanceHar
         },
         // Both are real: the rig removes the virtual microphone from PulseAudio. Opening then
         // fails (PortAudio: host error EIO), and an open stream stops (PortAudio ends the stream).
+        // The rig removes its virtual microphone from PulseAudio, and loads it again.
+        async unplug() {
+          unplugged = true;
+          await rig.unplug();
+        },
+        async replug() {
+          await rig.replug();
+          unplugged = false;
+        },
+        // A second PulseAudio source (its own sine) plugged in while the adapter runs.
+        async addDevice() {
+          const frequency = (await rig.status()).frequency === 1000 ? 660 : 1000;
+          await rig.addSource('conformance-second', { frequency, description: 'Conformance second input' });
+          added = true;
+          return { frequency, rms: 0.5 / Math.SQRT2 };
+        },
+        async removeDevice() {
+          added = false;
+          await rig.removeSource('conformance-second');
+        },
         async injectFault(fault: DeviceFault) {
           if (fault === 'busy') throw new Error('a busy device cannot be produced on PulseAudio, which shares sources');
           unplugged = true;
@@ -169,6 +190,7 @@ export function nodeHarnessFactory(rigDir: string): () => Promise<ConformanceHar
         for (const adapter of adapters) adapter.close();
         terminal.dispose();
         if (unplugged) await rig.replug();
+        if (added) await rig.removeSource('conformance-second');
         // The rig's default signal, for the next test.
         if (signalChanged) await rig.setSine(440, 0.5);
         await rm(xdgConfigHome, { recursive: true, force: true });
