@@ -115,15 +115,32 @@ async function node(): Promise<{ rows: Row[]; raw: unknown }> {
     return { rows, raw };
   }
   const lines = stdout.split('\n').filter((line) => line.includes(' | ') && !/^[- |]+$/.test(line));
-  const rows = lines.slice(1).map((line) => ({
-    benchmark: 'node capture',
-    subject: line.split(' | ')[0]!.trim(),
-    measure: lines[0]!.split(' | ').slice(1).join(' | ').trim(),
-    value: line.split(' | ').slice(1).join(' | ').trim(),
-    baseline: 'C PortAudio loop',
-    ratio: null,
-    goal: '',
-  }));
+  const titles = (lines[0] ?? '').split('|').map((title) => title.trim());
+  const column = (cells: string[], title: string) => cells[titles.indexOf(title)] ?? '?';
+  const rows: Row[] = lines.slice(1).map((line) => {
+    const cells = line.split('|').map((cell) => cell.trim());
+    const ratio = Number(column(cells, '× C loop'));
+    return {
+      benchmark: 'node capture',
+      subject: cells[0]!,
+      measure: 'CPU s; frames lost; delay p50/p99 ms',
+      value: `${column(cells, 'CPU s')}; ${column(cells, 'frames lost')}; ${column(cells, 'delay p50 ms')}/${column(cells, 'p99 ms')}`,
+      baseline: 'C PortAudio loop',
+      ratio: Number.isFinite(ratio) ? ratio : null,
+      goal: cells[0]!.startsWith('micgate record()') ? '≤ 1.5, below naudiodon' : '',
+    };
+  });
+  const grant = /grant → first device sample[^:]*: median ([\d.]+) ms, p95 ([\d.]+) ms/.exec(stdout);
+  if (grant)
+    rows.push({
+      benchmark: 'node capture',
+      subject: 'grant → first device sample',
+      measure: 'median / p95 ms',
+      value: `${grant[1]} / ${grant[2]}`,
+      baseline: '',
+      ratio: null,
+      goal: '≤ 30 / ≤ 60 ms',
+    });
   return { rows, raw: stdout };
 }
 

@@ -129,4 +129,6 @@ if (jsonPath)
     jsonPath,
     `${JSON.stringify({ benchmark: 'browser-capture', chromium: chromiumVersion, seconds, rows }, null, 2)}\n`,
   );
-if (rows.some((row) => row.droppedBuffers > 0 || row.positionGaps > 0)) process.exitCode = 1;
+// The baseline fills no silence, so its "dropped" counts render quanta the input had no data for.
+if (rows.some((row) => row.subject === 'micgate' && (row.droppedBuffers > 0 || row.positionGaps > 0)))
+  process.exitCode = 1;
