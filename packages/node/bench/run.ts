@@ -11,7 +11,7 @@
 // --json: the tables go to stderr, and stdout gets one JSON document with every number (for the
 // root benchmark runner and tracking).
 //
-//   node --import tsx bench/run.ts [--seconds 60] [--rate 48000] [--channels 2] [--frames 480] [--grant-runs 20] [--scale] [--only-scale] [--json]
+//   node --import tsx bench/run.ts [--seconds 60] [--rate 48000] [--channels 2] [--frames 480] [--grant-runs 20] [--scale] [--only-scale] [--only-grant] [--json]
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -35,6 +35,7 @@ const { values } = parseArgs({
     json: { type: 'boolean', default: false },
     scale: { type: 'boolean', default: false },
     'only-scale': { type: 'boolean', default: false },
+    'only-grant': { type: 'boolean', default: false },
   },
 });
 const seconds = Number(values.seconds);
@@ -199,7 +200,7 @@ try {
     ],
   ];
   const rows: [string, Result | Error][] = [];
-  for (const [name, run] of values['only-scale'] ? [] : subjects) {
+  for (const [name, run] of values['only-scale'] || values['only-grant'] ? [] : subjects) {
     process.stderr.write(`running ${name}…\n`);
     rows.push([
       name,

@@ -13,6 +13,8 @@ import { captureStats } from '../src/capture/index.js';
 const [runsText = '5', rateText = '48000', channelsText = '2', framesText = '480'] = process.argv.slice(2);
 const format = { sampleRate: Number(rateText), channels: Number(channelsText), framesPerBuffer: Number(framesText) };
 const now = () => Number(process.hrtime.bigint()) / 1e9;
+/** How long the played user reads the question before typing "y". */
+const READING_MS = 300;
 
 interface Run {
   toObserverMs: number;
@@ -47,13 +49,19 @@ async function once(configDir: string): Promise<Run> {
   const session = createAudioSession({ adapter, usageDescription: 'Benchmarks the grant.' });
   let screen = '';
   let grantedAt = 0;
+  let asked = false;
   const result = await new Promise<Run>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('no device audio within 10 s of the grant')), 10_000);
     output.setEncoding('utf8').on('data', (text: string) => {
       screen += text;
-      if (grantedAt === 0 && screen.includes('Allow? [y/n]')) {
-        grantedAt = now();
-        input.write('y\n');
+      if (!asked && screen.includes('Allow? [y/n]')) {
+        asked = true;
+        // As a person answers: after reading the question (a terminal prompt ignores keys typed
+        // within 100 ms of it anyway). The clock starts at the answer.
+        setTimeout(() => {
+          grantedAt = now();
+          input.write('y\n');
+        }, READING_MS);
       }
     });
     const subscription = session.record(format).subscribe((frame) => {
