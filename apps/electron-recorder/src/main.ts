@@ -95,6 +95,12 @@ app.whenReady().then(() => {
     appName: APP_NAME,
     dialogParent: (contents) => BrowserWindow.fromWebContents(contents),
     shell, // opens the macOS or Windows privacy pane for the page's "Open settings"
+    // Where the app's own denial is undone: the same Microphone menu, popped up at the window.
+    openAppSettings: (contents) => {
+      const window = contents ? BrowserWindow.fromWebContents(contents) : null;
+      const { submenu } = microphoneMenu(broker);
+      Menu.buildFromTemplate(submenu as MenuItemConstructorOptions[]).popup(window ? { window } : {});
+    },
   });
   protocol.handle('app', serveRenderer);
   Menu.setApplicationMenu(

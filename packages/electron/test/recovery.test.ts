@@ -115,29 +115,39 @@ describe('the Electron way back from denied', () => {
   });
 
   it.each(['linux', 'darwin', 'win32'])(
-    'the app denied it (%s): its own setting, where Allow in the broker dialog re-enables every renderer',
+    "the app denied it (%s): its own setting, which only the app's openAppSettings opens; setDecision there re-enables every renderer",
     async (os) => {
-      const { bridge, shell, dialog, frame, broker } = rig(os, 'denied');
+      const opened: Array<WebContents | undefined> = [];
+      const { bridge, shell, dialog, frame, broker } = rig(os, 'denied', {
+        openAppSettings: async (requester) => {
+          opened.push(requester);
+          await broker.setDecision('granted');
+        },
+      });
       const subscribed = bridge.onChange(() => undefined);
       const state = await bridge.status();
       expect(state).toMatchObject({ ok: true, permission: 'denied', recovery: { target: 'app-settings' } });
       expect(state.ok && state.recovery?.url).toBeUndefined();
 
-      dialog.answerNext("Don't Allow");
-      expect(await bridge.openSettings!()).toMatchObject({ ok: true, permission: 'denied' });
-      expect(dialog.shown[0]!.options.buttons).toEqual(['Allow', "Don't Allow"]);
-      expect(dialog.shown[0]!.options.message).toBe('Voice Notes is not allowed to use the microphone. Allow it now?');
-
-      dialog.answerNext('Allow');
       const after = await bridge.openSettings!();
+      expect(opened).toEqual([frame.webContents]);
       // macOS still has to be asked (its own prompt) once the app allows it: undetermined there.
       expect(after).toMatchObject({ ok: true, permission: os === 'darwin' ? 'undetermined' : 'granted' });
       expect(broker.status().permission).toBe(os === 'darwin' ? 'undetermined' : 'granted');
       expect(frame.sent.at(-1)?.args[0]).toMatchObject({ permission: os === 'darwin' ? 'undetermined' : 'granted' });
       expect(shell.opened).toEqual([]);
+      expect(dialog.shown).toHaveLength(0);
       subscribed();
     },
   );
+
+  it("R6: without openAppSettings the app's own denial opens nothing and asks nothing", async () => {
+    const { bridge, dialog, broker } = rig('linux', 'denied');
+    expect(await bridge.openSettings!()).toMatchObject({ ok: false, code: 'ERR_MICGATE_PROMPT_UNAVAILABLE' });
+    await expect(broker.openRecoverySettings()).rejects.toMatchObject({ code: 'ERR_MICGATE_PROMPT_UNAVAILABLE' });
+    expect(dialog.shown).toHaveLength(0);
+    expect(broker.status().permission).toBe('denied');
+  });
 
   it("openAppSettings replaces the broker's dialog, and gets the renderer that asked", async () => {
     const asked: Array<WebContents | undefined> = [];

@@ -15,7 +15,9 @@ export function recoveryProblems(recovery: DeniedRecovery | undefined): string[]
   if (blank(summary)) problems.push('summary is blank');
   else if (/[\r\n]/.test(summary)) problems.push('summary is more than one line');
   if (!Array.isArray(steps) || steps.length === 0) problems.push('steps is empty');
-  else steps.forEach((step, i) => blank(step) && problems.push(`step ${i + 1} is blank`));
+  else {
+    for (const [i, step] of steps.entries()) if (blank(step)) problems.push(`step ${i + 1} is blank`);
+  }
   if (command !== undefined) {
     if (blank(command)) problems.push('command is blank');
     else if (/[\r\n]/.test(command)) problems.push('command is more than one line (it must run as printed)');

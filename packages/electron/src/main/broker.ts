@@ -9,7 +9,7 @@ import type { BaseWindow, Dialog, IpcMain, Session, Shell, SystemPreferences, We
 import type { PermissionState } from '../shared/protocol.js';
 import { createDecisionState } from './decision-state.js';
 import type { DecisionStore } from './decision-store.js';
-import { askToAllowAgain, askWithDialog } from './dialog.js';
+import { askWithDialog } from './dialog.js';
 import { handleBridge } from './ipc.js';
 import { originMatcher } from './origin.js';
 import {
@@ -30,8 +30,8 @@ export interface MicrophoneBrokerOptions {
   shell?: Pick<Shell, 'openExternal'>;
   /**
    * The app's own microphone setting, for `openRecoverySettings()` when the app's decision is the
-   * denial (e.g. show the app's preferences; call `setDecision` from there). Default: the broker's
-   * dialog asking whether to allow the microphone again.
+   * denial (e.g. show the app's preferences; call `setDecision` from there). Without it that call
+   * fails: the broker never asks again after a denial (R6).
    */
   openAppSettings?: (requester: WebContents | undefined) => void | Promise<void>;
   /** The operating system, as `process.platform` names it (`'darwin'` turns on the macOS privacy checks). */
@@ -63,7 +63,7 @@ export interface MicrophoneBroker {
   /**
    * Open where the user undoes a denial (what `status().recovery` describes): the OS privacy pane
    * with `shell.openExternal` (macOS, Windows; a change there arrives on `recheck()`), or the app's
-   * own setting (`openAppSettings`, default the broker's allow-again dialog). Not denied: opens
+   * own setting (`openAppSettings`; without it the call fails, R6). Not denied: opens
    * nothing. Resolves with the state after; one at a time (concurrent calls share it). The bridge's `openSettings()`.
    */
   openRecoverySettings(requester?: WebContents): Promise<PermissionState>;
@@ -151,13 +151,11 @@ export function createMicrophoneBroker(options: MicrophoneBrokerOptions): Microp
     } else if (options.openAppSettings) {
       await options.openAppSettings(requester);
     } else {
-      const parent = requester && options.dialogParent ? options.dialogParent(requester) : undefined;
-      const allow = await askToAllowAgain(dialog, {
-        usageDescription: options.usageDescription,
-        appName: options.appName,
-        parent,
-      });
-      if (allow && !closed) await state.remember('granted');
+      // R6: a denial is final for the app. A dialog the page could open to grant again would be a
+      // prompt after "Don't Allow"; only the app's own settings, which the app shows, may change it.
+      throw new PromptUnavailableError(
+        "the app's own decision is the denial: pass `openAppSettings` to the broker to show the app's microphone setting (which calls `setDecision`)",
+      );
     }
     return state.current();
   });

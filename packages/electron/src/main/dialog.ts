@@ -33,26 +33,3 @@ export async function askWithDialog(
   if (response === 1) return 'denied';
   return 'undetermined';
 }
-
-/**
- * The app's own microphone setting, as the broker shows it when the app has no settings page of
- * its own (`openAppSettings`): the user may allow the microphone again. True when they chose Allow.
- */
-export async function askToAllowAgain(
-  dialog: Pick<Dialog, 'showMessageBox'>,
-  request: DialogRequest,
-): Promise<boolean> {
-  const { appName, parent } = request;
-  const box: MessageBoxOptions = {
-    type: 'question',
-    title: appName ?? 'Microphone',
-    message: `${appName ?? 'This app'} is not allowed to use the microphone. Allow it now?`,
-    detail: request.usageDescription,
-    buttons: [DIALOG_BUTTONS[0], DIALOG_BUTTONS[1]],
-    defaultId: 1,
-    cancelId: 1,
-    noLink: true,
-  };
-  const { response } = parent ? await dialog.showMessageBox(parent, box) : await dialog.showMessageBox(box);
-  return response === 0;
-}

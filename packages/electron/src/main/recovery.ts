@@ -14,7 +14,7 @@ const OS_NAMES: Readonly<Record<string, string>> = { darwin: 'macos', win32: 'wi
 /**
  * The way back from a denial in Electron: the OS privacy pane when the OS denied the app (macOS,
  * Windows), else the app's own setting, which the broker's `openRecoverySettings()` opens (the app's
- * `openAppSettings`, or the broker's dialog offering to allow it again). The broker tells the
+ * `openAppSettings`). The broker tells the
  * renderers of either change (macOS and Windows on `recheck()`, which the app calls when it is activated).
  */
 export function electronRecovery(source: DenialSource, os: string, appName = 'This app'): DeniedRecovery {
