@@ -12,6 +12,10 @@ APT_PACKAGES=(
   sox                                                           # test signals
   chromium fonts-dejavu-core                                    # browser tests and the web demo
   tmux util-linux                                               # terminal prompt tests
+  # ---- WebKit (tooling/webkit-rig) ----
+  webkit2gtk-driver xvfb                                        # WebKitGTK, WebKitWebDriver, an X server
+  python3-gi python3-gi-cairo gir1.2-webkit2-4.1                # the embedding host that plays the user
+  # ---- end of WebKit ----
 )
 
 say() { printf '\033[1m[setup]\033[0m %s\n' "$*" >&2; }
