@@ -3,8 +3,8 @@
  * audio rig's 440 Hz sine through a real PulseAudio source. WebKit's own prompt is answered by the
  * played user in the host; WebKit's default autoplay policy is kept. The user's clicks are element
  * clicks run by the host as user actions (WebKit counts them as user gestures, as a real click).
- * WebKit never reports 'denied' from permissions.query (it says 'prompt') and never fires `change`:
- * the page learns a decision made in the browser when it becomes visible again.
+ * WebKit never fires `change`: the page learns a decision made in the browser when it becomes
+ * visible again. A site set to deny after a grant is reported by permissions.query as 'prompt'.
  * Screenshots: test-results/webkit/<state>.png.
  */
 import { mkdirSync } from 'node:fs';
@@ -118,7 +118,7 @@ describe('the web recorder in WebKit', () => {
     const atRevoke = await takeSeconds();
     await expect.poll(takeSeconds, { timeout: 5_000 }).toBeGreaterThan(atRevoke + 0.8);
     expect(await level()).toMatchObject({ rms: 0, gated: true });
-    // WebKit reports a site set to deny as 'prompt': the page can only say "not asked".
+    // Set to deny after a grant, the site is 'prompt' to permissions.query: the page can only say "not asked".
     expect(await state()).toBe('undetermined');
     await shot('revoked-mid-take');
 
