@@ -15,6 +15,10 @@ APT_PACKAGES=(
   # ---- Firefox (tooling/firefox-rig): the browser adapter's conformance suite and the web recorder in Firefox ESR ----
   firefox-esr
   # ---- end of Firefox ----
+  # ---- WebKit (tooling/webkit-rig) ----
+  webkit2gtk-driver xvfb                                        # WebKitGTK, WebKitWebDriver, an X server
+  python3-gi python3-gi-cairo gir1.2-webkit2-4.1                # the embedding host that plays the user
+  # ---- end of WebKit ----
 )
 
 say() { printf '\033[1m[setup]\033[0m %s\n' "$*" >&2; }
