@@ -115,7 +115,11 @@ describe('the suite fails broken adapters and passes honest ones', () => {
     expect(notRun.map((o) => o.title)).toEqual([
       expect.stringMatching(/^R6 only a change outside the app/),
       expect.stringMatching(/^R9 revoked while recording/),
+      expect.stringMatching(/^recovery: while denied/),
     ]);
-    for (const o of notRun) expect(o.meta?.micgateNotRun).toMatch(/declares supports\.changes false/);
+    const [r6, r9, recovery] = notRun;
+    for (const o of [r6, r9]) expect(o?.meta?.micgateNotRun).toMatch(/declares supports\.changes false/);
+    // The mock offers no way back (it has no settings to send the user to), and the suite says so.
+    expect(recovery?.meta?.micgateNotRun).toMatch(/has no recovery\(\)/);
   });
 });
