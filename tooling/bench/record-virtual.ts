@@ -4,8 +4,10 @@
  * 100 subscribers (the bare loop calls its callback as many times per buffer). Prints frames/s of
  * CPU time for each path, its ratio to the bare loop at the same fan-out, and heap growth.
  * CPU time, not wall time: the benchmark machines are shared, and other processes' time is not ours.
- * Usage: bench [--seconds 60] [--rounds 5] [--subscribers 1,10,100] [--json FILE]
+ * Each measurement runs in a fresh process, after one warm-up run of the same path.
+ * Usage: bench [--seconds 60] [--rounds 3] [--subscribers 1,10,100] [--json FILE]
  */
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -18,9 +20,10 @@ const { values } = parseArgs({
   args: process.argv.slice(2).filter((arg) => arg !== '--'),
   options: {
     seconds: { type: 'string', default: '60' },
-    rounds: { type: 'string', default: '5' },
+    rounds: { type: 'string', default: '3' },
     subscribers: { type: 'string', default: '1,10,100' },
     json: { type: 'string' },
+    child: { type: 'string' },
   },
 });
 const seconds = Number(values.seconds);
@@ -146,20 +149,36 @@ const push = (path: Path, fanOut: number, result: Result) => {
   const key = `${path}/${fanOut}`;
   runs.set(key, [...(runs.get(key) ?? []), result]);
 };
-// Warm-up: every path compiled before anything is counted.
-for (const fanOut of fanOuts) {
-  bareLoop(fanOut);
-  deviceAlone(fanOut);
-  await throughRecord('granted', fanOut);
-  await throughRecord('denied', fanOut);
+/** One path at one fan-out, warmed up first, in this process. */
+async function measure(path: Path, fanOut: number): Promise<Result> {
+  const once = () =>
+    path === 'bare' ? bareLoop(fanOut) : path === 'device' ? deviceAlone(fanOut) : throughRecord(path, fanOut);
+  await once();
+  return once();
 }
-// Rounds interleave the paths, so a burst of load elsewhere hits them alike.
+
+if (values.child) {
+  // A child measures one path and reports it; the parent runs the rounds.
+  const [path, fanOut] = values.child.split('/');
+  const result = await measure(path as Path, Number(fanOut));
+  if (!Number.isFinite(energy)) throw new Error('the work gave no energy'); // and keeps it live
+  process.stdout.write(JSON.stringify(result));
+  process.exit(0);
+}
+
+// Each measurement in a process of its own (a fresh V8): the paths share `work` and the signal, and
+// type feedback one path leaves in them would otherwise slow the next. Rounds interleave the paths,
+// so a burst of load elsewhere hits them alike.
 for (let round = 0; round < rounds; round++) {
   for (const fanOut of fanOuts) {
-    push('bare', fanOut, bareLoop(fanOut));
-    push('device', fanOut, deviceAlone(fanOut));
-    push('granted', fanOut, await throughRecord('granted', fanOut));
-    push('denied', fanOut, await throughRecord('denied', fanOut));
+    for (const path of ['bare', 'device', 'granted', 'denied'] as const) {
+      const output = execFileSync(
+        process.execPath,
+        [...process.execArgv, process.argv[1]!, '--seconds', String(seconds), '--child', `${path}/${fanOut}`],
+        { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+      );
+      push(path, fanOut, JSON.parse(output) as Result);
+    }
   }
 }
 
@@ -193,7 +212,7 @@ const labels: Record<Path, string> = {
   denied: 'record(), denied (silence)',
 };
 console.log(
-  `micgate record() benchmark: ${audioSeconds} s of ${format.sampleRate} Hz, ${format.channels} ch, ${format.framesPerBuffer}-frame buffers (${totalFrames / format.framesPerBuffer} buffers), CPU time, median of ${rounds} rounds, node ${process.version}`,
+  `micgate record() benchmark: ${audioSeconds} s of ${format.sampleRate} Hz, ${format.channels} ch, ${format.framesPerBuffer}-frame buffers (${totalFrames / format.framesPerBuffer} buffers), CPU time, each run in its own process, median of ${rounds} rounds, node ${process.version}`,
 );
 console.log('path                        subs  frames/s (CPU)  x real time  ratio to bare  heap growth (median)');
 for (const row of rows) {
@@ -201,7 +220,6 @@ for (const row of rows) {
     `${labels[row.path].padEnd(28)}${String(row.subscribers).padStart(4)}  ${Math.round(row.framesPerSecond).toLocaleString('en').padStart(14)}  ${(row.framesPerSecond / format.sampleRate).toFixed(0).padStart(11)}  ${row.ratioToBare.toFixed(3).padStart(13)}  ${row.heapGrowthKiB.toFixed(1).padStart(10)} KiB`,
   );
 }
-console.log(`(energy checksum ${energy.toExponential(3)})`);
 if (values.json) {
   const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version };
   writeFileSync(
