@@ -79,7 +79,7 @@ export function deviceCapture(options: DeviceCaptureOptions): DeviceCapture {
       time: 0,
     };
     const zeros = createPacedClock(scheduler, periodMs, (index, startedAt) => {
-      (placeholder as { time: number }).time = (startedAt + index * periodMs) / 1000;
+      placeholder.time = (startedAt + index * periodMs) / 1000;
       subscriber.next(placeholder);
     });
 
@@ -89,22 +89,23 @@ export function deviceCapture(options: DeviceCaptureOptions): DeviceCapture {
       subscriber.error(asError(error));
     };
 
-    /** Opens the device (`id` resolved already, or resolved from `selector` now). */
+    /** Opens the device: `id` resolved already (or following the default), else resolved from `selector` now. */
     const connect = (reopen: boolean, id?: string) => {
       const mine = ++attempt;
-      const opening =
-        id !== undefined || selector === undefined ? Promise.resolve(id) : resolveDevice(adapter, selector, devices$);
-      const proceed = (resolved: string | undefined) => {
-        if (ended || mine !== attempt) return;
-        subscribeDevice(reopen, mine, resolved);
-      };
-      if (id !== undefined || selector === undefined) proceed(id);
-      else
-        opening.then(proceed, (error: unknown) => {
+      if (id !== undefined || selector === undefined) {
+        subscribeDevice(reopen, mine, id);
+        return;
+      }
+      resolveDevice(adapter, selector, devices$).then(
+        (resolved) => {
+          if (!ended && mine === attempt) subscribeDevice(reopen, mine, resolved);
+        },
+        (error: unknown) => {
           if (ended || mine !== attempt) return;
           if (reopen && isAbsent(error)) scheduleRetry();
           else fail(error);
-        });
+        },
+      );
     };
 
     const subscribeDevice = (reopen: boolean, mine: number, id: string | undefined) => {

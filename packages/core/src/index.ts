@@ -37,6 +37,7 @@ export { bufferDuration, DEFAULT_FORMAT, FORMAT_LIMITS, resolveFormat } from './
 export { createPacedClock, type PacedClock } from './paced-clock.js';
 export { isRecordPermission } from './permission.js';
 export { DEVICE_SILENT_SECONDS } from './gate.js';
+export { DEVICE_RETRY_MS } from './device-survival.js';
 export { createAudioSession } from './session.js';
 export { singleFlight } from './single-flight.js';
 export { type Level, levelBar, levelFraction, measureLevel } from './level.js';

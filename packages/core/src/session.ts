@@ -306,6 +306,8 @@ export function createAudioSession(options: AudioSessionOptions): AudioSession {
       // The first recording attempt asks, as on iOS; silence flows while the prompt is open.
       decide().catch((error: unknown) => subscriber.error(asError(error)));
       return () => {
+        // Left while waiting for its input: the next recording would start without one.
+        if (device.reason() === 'device-lost') deviceLost = true;
         gate.unsubscribe();
         running--;
         idle();

@@ -176,7 +176,7 @@ export interface AudioSession {
   /**
    * Why the app hears zeros now: the `silence` of the latest frame of any recording, or with no
    * recording running the reason one would start with (permission, prompt, mute; 'device-lost'
-   * after a recording failed on a lost device). Undefined while device audio flows (or could).
+   * after a recording failed on a lost device, or was left while waiting for one). Undefined while device audio flows (or could).
    */
   readonly silence: SilenceReason | undefined;
   /** The current reason, then every change. */

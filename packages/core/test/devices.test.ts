@@ -280,6 +280,19 @@ describe("onDeviceLost: 'wait' (the default) survives a lost input", () => {
     expect(recording.runs()).toEqual(['device-starting', 'audio']);
   });
 
+  test('the session says device-lost while a recording waits, and still after it is left waiting', async () => {
+    const rig = inputsAdapter();
+    const session = open(rig.adapter);
+    const recording = record(session);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(session.silence).toBe(undefined);
+    rig.unplug('built-in');
+    await vi.advanceTimersByTimeAsync(50);
+    expect(session.silence).toBe('device-lost');
+    recording.stop();
+    expect(session.silence).toBe('device-lost');
+  });
+
   test('unsubscribing while the input is gone leaves no timer and no watcher behind', async () => {
     const rig = inputsAdapter({ deviceChanges: false });
     const recording = record(open(rig.adapter));

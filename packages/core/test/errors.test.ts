@@ -12,6 +12,7 @@ import {
   PromptUnavailableError,
   SessionClosedError,
   toErrorData,
+  UnsupportedFormatError,
 } from '../src/index.js';
 
 const everyError: MicgateError[] = [
@@ -20,6 +21,7 @@ const everyError: MicgateError[] = [
   new DeviceNotFoundError('no such input'),
   new DeviceBusyError('in use'),
   new DeviceLostError('unplugged'),
+  new UnsupportedFormatError('16000 Hz, not 48000'),
   new PromptUnavailableError('no terminal'),
   new MicrophoneDeniedError('policy'),
   new SessionClosedError(),

@@ -6,7 +6,7 @@ import type { Recording } from '../recorder.js';
 import { channelOf, concat, measureTone } from '../signal.js';
 
 /** An id no platform gives an input. */
-export const NO_SUCH_INPUT = 'micgate-conformance-no-such-input';
+const NO_SUCH_INPUT = 'micgate-conformance-no-such-input';
 
 /** record({ device }): an input chosen by id or by name, and one that does not exist. */
 export function deviceSelectionTests(c: SuiteContext): void {
