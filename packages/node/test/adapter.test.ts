@@ -41,7 +41,7 @@ describe('createNodeAdapter', () => {
   it('is the node platform with changes and devices', () => {
     const { adapter } = playedAdapter();
     expect(adapter.name).toBe('node');
-    expect(adapter.supports).toEqual({ changes: true, devices: true });
+    expect(adapter.supports).toEqual({ changes: true, devices: true, deviceChanges: true });
     expect(adapter.appId).toBe('recorder');
     expect(adapter.store.path).toBe(dir.path);
   });

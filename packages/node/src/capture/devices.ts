@@ -30,7 +30,7 @@ export interface InputEntry {
 }
 
 /** The id of a sound server's source: stable, as the server's source names are. */
-export function sourceId(source: ServerSource): string {
+function sourceId(source: ServerSource): string {
   return `pulse:${source.name}`;
 }
 
