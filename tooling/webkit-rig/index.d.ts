@@ -31,6 +31,8 @@ export interface PlayedUser {
   explained(text: string): void;
   prompts(): string[];
   pending(): number;
+  /** Change the site's setting (no hiding: pair with host.hide()/show() when the page must not see it happen). */
+  decide(decision: 'undetermined' | 'denied' | 'granted'): Promise<void>;
   decideOutsideApp(decision: 'undetermined' | 'denied' | 'granted'): Promise<void>;
 }
 
