@@ -39,6 +39,7 @@ export interface PlayedUser {
 export const WEBKIT_SOURCE: string;
 export function startXvfb(): Promise<{ display: string; stop(): Promise<void> }>;
 export function exposeRigSource(env: { PULSE_SERVER: string }): Promise<void>;
+export function unloadRemap(env: { PULSE_SERVER: string }, name?: string): Promise<void>;
 export function launchHost(options: {
   display: string;
   env?: Record<string, string>;

@@ -8,8 +8,10 @@ import { fileURLToPath } from 'node:url';
 import { startRig } from '@micgate/audio-rig';
 import { build, preview } from 'vite';
 import { createPlayedUser } from './played-user.js';
-import { exposeRigSource, launchHost, startXvfb } from './webkit.js';
+import { exposeRigSource, launchHost, startXvfb, unloadRemap } from './webkit.js';
 
+/** The second input addDevice() plugs in: PulseAudio's sine source (audio-rig's addSource; WebKit lists it). */
+const SECOND = { name: 'micgate_second', description: 'SecondMic', frequency: 1_000, amplitude: 0.5 };
 /** MICGATE_WEBKIT_DEBUG=1 prints every rig command and host event. */
 const debug = process.env.MICGATE_WEBKIT_DEBUG === '1';
 const SHIM = fileURLToPath(new URL('./page/vitest-shim.ts', import.meta.url));
@@ -96,6 +98,20 @@ export async function startWebKitSuite(options) {
       decide: (/** @type {'undetermined' | 'denied' | 'granted'} */ decision) => need().user.decide(decision),
       hide: () => need().host.hide(),
       show: () => need().host.show(),
+      // The rig's microphone leaves (its remapped source goes with it), and comes back as the default.
+      unplug: async () => {
+        await rig.unplug();
+        await unloadRemap(rig.env);
+      },
+      replug: async () => {
+        await rig.replug();
+        await exposeRigSource(rig.env);
+      },
+      addDevice: async () => {
+        await rig.addSource(SECOND.name, { frequency: SECOND.frequency, description: SECOND.description });
+        return { frequency: SECOND.frequency, rms: SECOND.amplitude / Math.SQRT2 };
+      },
+      removeDevice: () => rig.removeSource(SECOND.name),
       playSine: (/** @type {number} */ frequency, /** @type {number} */ amplitude) => rig.setSine(frequency, amplitude),
     };
     const server = await preview({

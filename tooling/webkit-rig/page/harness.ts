@@ -15,7 +15,6 @@ export const WEBKIT_CANNOT = Object.freeze({
   dismiss:
     "WebKitGTK's permission request offers the embedder only allow() and deny(): a prompt cannot be closed undecided",
   busy: 'PulseAudio shares a source between every client, so no device can be made busy',
-  lost: 'unplugging the rig takes the remapped source (module-remap-source) WebKit captures from with it; not staged yet',
 });
 
 /** The real getUserMedia, watched: streams handed out, tracks still live, the purpose the next prompt follows. */
@@ -123,6 +122,16 @@ export function webkitHarness(options: WebKitHarnessOptions): CreateHarness {
     await rig('reset');
     await playSine(RIG_SINE.frequency, RIG_SINE.amplitude);
     const microphone = createWebKitMicrophone();
+    let unplugged = false;
+    let added = false;
+    const unplug = async () => {
+      unplugged = true;
+      await rig('unplug');
+    };
+    const replug = async () => {
+      await rig('replug');
+      unplugged = false;
+    };
     const harness: ConformanceHarness = {
       adapter: options.makeAdapter(microphone),
       user: {
@@ -149,21 +158,36 @@ export function webkitHarness(options: WebKitHarnessOptions): CreateHarness {
         isOpen: async () => microphone.liveTracks().length > 0,
         opens: async () => microphone.opened(),
         async injectFault(fault) {
-          if (fault !== 'notFound') throw new Error(`the WebKit rig cannot produce a '${fault}' fault`);
-          microphone.requestMissingDeviceNext();
+          if (fault === 'notFound') microphone.requestMissingDeviceNext();
+          else if (fault === 'lost') await unplug();
+          else throw new Error(WEBKIT_CANNOT.busy);
+        },
+        // The rig's microphone unplugged: the sink behind it and the remapped source WebKit lists go.
+        unplug,
+        replug,
+        // PulseAudio's sine source at 1 kHz, "Second Mic".
+        async addDevice() {
+          added = true;
+          return rig<{ frequency: number; rms: number }>('addDevice');
+        },
+        async removeDevice() {
+          await rig('removeDevice');
+          added = false;
         },
       },
       clock: {
         now: () => performance.now(),
         advance: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
       },
-      can: { dismiss: false, faults: { notFound: true, busy: false, lost: false }, observeDeviceOpen: true },
+      can: { dismiss: false, faults: { notFound: true, busy: false, lost: true }, observeDeviceOpen: true },
       reasons: { ...WEBKIT_CANNOT },
       timing: { slackMs: options.slackMs ?? 300 },
       format: options.format ?? { sampleRate: 48_000, channels: 1, framesPerBuffer: 1024 },
       relaunch: async () => options.makeAdapter(microphone),
       async dispose() {
         await microphone.dispose();
+        if (unplugged) await replug();
+        if (added) await rig('removeDevice');
         await playSine(RIG_SINE.frequency, RIG_SINE.amplitude);
       },
     };

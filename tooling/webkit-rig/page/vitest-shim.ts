@@ -95,9 +95,27 @@ function withTimeout(work: () => unknown, ms: number, what: string): Promise<voi
   ]).finally(() => clearTimeout(timer)) as Promise<void>;
 }
 
+/** A value for the Node side's report: plain data, cut short (frames carry sample arrays). */
+function show(value: unknown): string {
+  const seen = new WeakSet<object>();
+  const text = JSON.stringify(value, (_key, item: unknown) => {
+    if (ArrayBuffer.isView(item))
+      return `[${item.constructor.name} × ${(item as unknown as ArrayLike<number>).length}]`;
+    if (typeof item === 'object' && item !== null) {
+      if (seen.has(item)) return '[seen]';
+      seen.add(item);
+    }
+    return item;
+  });
+  return text === undefined ? String(value) : text.length > 1_500 ? `${text.slice(0, 1_500)}…` : text;
+}
+
 function describeError(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}\n${error.stack ?? ''}`;
-  return String(error);
+  if (!(error instanceof Error)) return String(error);
+  const assertion = error as Error & { actual?: unknown; expected?: unknown };
+  const values =
+    'actual' in assertion ? `\nactual: ${show(assertion.actual)}\nexpected: ${show(assertion.expected)}` : '';
+  return `${error.name}: ${error.message}${values}\n${error.stack ?? ''}`;
 }
 
 /** Runs one collected test as Vitest would: beforeEach hooks outside in, the test, afterEach hooks inside out. */
