@@ -25,6 +25,16 @@ FORCE_COLOR=0 pnpm --filter @micgate/web-recorder test:firefox 2>&1 | tee -a tes
 echo "micgate: Firefox (conformance suite, web recorder) in $((SECONDS - step_started)) s"
 # ---- end of Firefox ----
 
+# ---- WebKitGTK 2.50 (tooling/webkit-rig): the browser adapter's conformance suite ----
+# Vitest browser mode crashes WebKitGTK here, so the suite's own functions run in a page of the
+# embedding host (one page load per test) and each outcome is one Node-side Vitest test: real capture
+# from the audio rig, WebKit's own prompt played by the host, its default autoplay policy, no
+# `change` event (the host hides and shows the window). Appended to test.log for the closing tally.
+step_started=$SECONDS
+FORCE_COLOR=0 pnpm --filter @micgate/browser test:webkit 2>&1 | tee -a test-results/test.log
+echo "micgate: WebKit (conformance suite) in $((SECONDS - step_started)) s"
+# ---- end of WebKit ----
+
 # ---- packed tarballs, other runtimes, API reference, publish dry run (tooling/pack-test, tooling/runtimes) ----
 # Every published package packed and installed with npm into a fresh project outside the
 # workspace: types (nodenext, bundler), a recording from the rig, the conformance suite in Node

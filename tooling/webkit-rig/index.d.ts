@@ -31,12 +31,15 @@ export interface PlayedUser {
   explained(text: string): void;
   prompts(): string[];
   pending(): number;
+  /** Change the site's setting (no hiding: pair with host.hide()/show() when the page must not see it happen). */
+  decide(decision: 'undetermined' | 'denied' | 'granted'): Promise<void>;
   decideOutsideApp(decision: 'undetermined' | 'denied' | 'granted'): Promise<void>;
 }
 
 export const WEBKIT_SOURCE: string;
 export function startXvfb(): Promise<{ display: string; stop(): Promise<void> }>;
 export function exposeRigSource(env: { PULSE_SERVER: string }): Promise<void>;
+export function unloadRemap(env: { PULSE_SERVER: string }, name?: string): Promise<void>;
 export function launchHost(options: {
   display: string;
   env?: Record<string, string>;

@@ -22,20 +22,38 @@ export function createPlayedUser(host) {
     held--;
     const timer = setTimeout(() => {
       timers.delete(timer);
-      // A browser that remembers the answer for the site, as Safari's "Allow"/"Deny" setting does.
+      // A browser that remembers the answer for the site, as Safari's "Allow"/"Deny" setting does:
+      // later requests are answered by the setting, with no prompt.
       host
         .setQueryState(answer === 'grant' ? 'granted' : 'denied')
+        .then(() => host.setPolicy(answer === 'grant' ? 'allow' : 'deny'))
         .then(() => host.answer(answer === 'grant' ? 'allow' : 'deny'))
         .catch(() => undefined);
     }, delayMs);
     timers.add(timer);
   }
 
+  /** @param {RecordPermission} decision */
+  async function decide(decision) {
+    if (decision === 'granted') {
+      await host.setPolicy('allow');
+      await host.setQueryState('granted');
+    } else if (decision === 'denied') {
+      await host.setCaptureState('none');
+      await host.setPolicy('deny');
+      await host.setQueryState('denied');
+    } else {
+      await host.setCaptureState('none');
+      await host.setPolicy('pending');
+      await host.setQueryState('prompt');
+    }
+  }
+
   host.onEvent((event) => {
     if (event.event !== 'permission-request') return;
+    if (!event.held) return; // answered by the site's setting, as a browser does once decided: no prompt
     shown.push(explained ?? '');
     explained = undefined;
-    if (!event.held) return; // answered by the site's setting, as a browser does once decided
     held++;
     const next = queued.shift();
     if (next) respond(next.answer, next.delayMs);
@@ -69,25 +87,19 @@ export function createPlayedUser(host) {
     prompts: () => [...shown],
     pending: () => held,
     /**
+     * The site's microphone setting changes (the user, in the browser's settings). Denying it also
+     * stops the sharing that is going on (WebKit's capture-state NONE: the tracks end).
+     * @param {RecordPermission} decision
+     */
+    decide,
+    /**
      * The user changes the site's microphone setting in the browser: the page is hidden while they
-     * do (another window is in front), and visible again when they come back. Denying it also stops
-     * the sharing that is going on (WebKit's capture-state NONE: the tracks end).
+     * do (another window is in front), and visible again when they come back.
      * @param {RecordPermission} decision
      */
     async decideOutsideApp(decision) {
       await host.hide();
-      if (decision === 'granted') {
-        await host.setPolicy('allow');
-        await host.setQueryState('granted');
-      } else if (decision === 'denied') {
-        await host.setCaptureState('none');
-        await host.setPolicy('deny');
-        await host.setQueryState('denied');
-      } else {
-        await host.setCaptureState('none');
-        await host.setPolicy('pending');
-        await host.setQueryState('prompt');
-      }
+      await decide(decision);
       await host.show();
     },
   };

@@ -52,22 +52,44 @@ export function startXvfb() {
  * @param {{ PULSE_SERVER: string }} env
  */
 export async function exposeRigSource(env) {
+  await remapSource(env, 'vmic.monitor', WEBKIT_SOURCE, 'VirtualMic');
+  await run('pactl', ['set-default-source', WEBKIT_SOURCE], { env: { ...process.env, ...env } });
+}
+
+/**
+ * Load `module-remap-source` of `master` as `name` unless it is there: WebKit lists that one (it
+ * lists no monitor source). Idempotent.
+ * @param {{ PULSE_SERVER: string }} env @param {string} master @param {string} name @param {string} description
+ */
+async function remapSource(env, master, name, description) {
   const options = { env: { ...process.env, ...env } };
   const { stdout } = await run('pactl', ['list', 'short', 'sources'], options);
-  if (!stdout.split('\n').some((line) => line.split('\t')[1] === WEBKIT_SOURCE)) {
-    await run(
-      'pactl',
-      [
-        'load-module',
-        'module-remap-source',
-        'master=vmic.monitor',
-        `source_name=${WEBKIT_SOURCE}`,
-        'source_properties=device.description=VirtualMic',
-      ],
-      options,
-    );
+  if (stdout.split('\n').some((line) => line.split('\t')[1] === name)) return;
+  await run(
+    'pactl',
+    [
+      'load-module',
+      'module-remap-source',
+      `master=${master}`,
+      `source_name=${name}`,
+      `source_properties=device.description=${description}`,
+    ],
+    options,
+  );
+}
+
+/**
+ * Remove a remapped source (its master going away usually takes it along). Idempotent.
+ * @param {{ PULSE_SERVER: string }} env @param {string} [name] default: the rig's microphone's
+ */
+export async function unloadRemap(env, name = WEBKIT_SOURCE) {
+  const options = { env: { ...process.env, ...env } };
+  const { stdout } = await run('pactl', ['list', 'short', 'modules'], options);
+  for (const line of stdout.split('\n')) {
+    if (line.includes('module-remap-source') && line.includes(`source_name=${name} `)) {
+      await run('pactl', ['unload-module', line.split('\t')[0] ?? ''], options);
+    }
   }
-  await run('pactl', ['set-default-source', WEBKIT_SOURCE], options);
 }
 
 /**
