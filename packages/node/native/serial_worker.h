@@ -3,6 +3,8 @@
 // this thread, never the JS thread. Jobs report back through a Completions queue.
 #pragma once
 
+#include <signal.h>
+
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -49,6 +51,13 @@ class SerialWorker {
   ~SerialWorker() = default;
 
   void Run() {
+    // No signal is ever handled here, nor on the threads PortAudio and libpulse start from here
+    // (they inherit this mask). PortAudio ends its callback thread with pthread_cancel: a SIGCHLD
+    // (any child process exiting) taken there inside libuv's signal handler was cancelled holding
+    // libuv's signal lock, and the JS thread's next signal hung the process for good.
+    sigset_t all;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, nullptr);
     std::unique_lock<std::mutex> lock(mutex_);
     for (;;) {
       wake_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { attachRig } from '@micgate/audio-rig';
 import {
@@ -53,6 +54,31 @@ describe.skipIf(noRig)('PortAudio capture on the rig (real PulseAudio source thr
   afterEach(async () => {
     // Closing runs on the addon's PortAudio thread: give it its bound.
     await waitUntil(() => captureStats().openStreams === 0, 3_000, 'every stream to close');
+  });
+
+  test('the threads a capture starts take no signals: a child process exiting never lands in PortAudio', async () => {
+    // PortAudio ends its callback thread with pthread_cancel. A SIGCHLD taken there, inside libuv's
+    // handler, was cancelled holding libuv's signal lock and hung the process at its next signal.
+    const SIGCHLD_BIT = 1n << 16n; // signal 17
+    const threads = async () => readdir('/proc/self/task');
+    const blocked = async (tid: string) => {
+      const status = await readFile(`/proc/self/task/${tid}/status`, 'utf8').catch(() => '');
+      const mask = /^SigBlk:\s*([0-9a-f]+)$/m.exec(status)?.[1];
+      return mask === undefined ? undefined : (BigInt(`0x${mask}`) & SIGCHLD_BIT) !== 0n;
+    };
+    await Promise.all(Array.from({ length: 8 }, () => readFile(captureSource))); // libuv's pool is up
+    const before = new Set(await threads());
+    const frames: number[] = [];
+    const subscription = openCapture(mono).subscribe((frame) => frames.push(frame.frames));
+    try {
+      await waitUntil(() => frames.length >= 5, 10_000, 'five buffers');
+      const started = (await threads()).filter((tid) => !before.has(tid));
+      expect(started.length, 'the capture runs on a thread of its own').toBeGreaterThan(0);
+      const masks = await Promise.all(started.map(blocked));
+      expect(masks.filter((mask) => mask !== undefined)).not.toContain(false);
+    } finally {
+      subscription.unsubscribe();
+    }
   });
 
   test("lists the sound server's sources with stable ids, the default flagged", async () => {
