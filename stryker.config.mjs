@@ -19,9 +19,11 @@ export default {
   ignoreStatic: true,
   concurrency: 2,
   timeoutMS: 20_000,
-  // Reruns on this machine test only mutants whose code or tests changed (CI starts clean).
+  // Only mutants whose code or tests changed since the committed results are run again; the score
+  // printed is still the whole of core's. Refresh the file with `pnpm check:mutations` and commit it
+  // (`--force` runs every mutant). A full run is 1,759 mutants, about 25 min on a loaded 2-core machine.
   incremental: true,
-  incrementalFile: 'test-results/mutation/incremental.json',
+  incrementalFile: 'tooling/scripts/mutation/incremental.json',
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: 'test-results/mutation/index.html' },
   jsonReporter: { fileName: 'test-results/mutation/report.json' },
