@@ -9,7 +9,7 @@
 import { fileURLToPath } from 'node:url';
 import { startWebKitSuite } from '@micgate/webkit-rig/suite';
 import { afterAll, describe, expect, test } from 'vitest';
-import { FLAKY_IN_WEBKIT, knownFailure } from './known-failures.js';
+import { isFlaky, knownFailure } from './known-failures.js';
 
 const suite = await startWebKitSuite({ root: fileURLToPath(new URL('./page/', import.meta.url)) });
 afterAll(() => suite.close());
@@ -27,8 +27,7 @@ describe('in WebKitGTK', () => {
       });
       continue;
     }
-    const flaky = FLAKY_IN_WEBKIT.some((pattern) => pattern.test(name));
-    test(name, { retry: flaky ? 2 : 0 }, async (ctx) => {
+    test(name, { retry: isFlaky(name) ? 2 : 0 }, async (ctx) => {
       const outcome = await suite.run(index);
       if (outcome.state === 'skipped') ctx.skip(outcome.reason);
       if (outcome.state === 'failed') throw new Error(`in WebKit: ${outcome.error}`);
