@@ -87,61 +87,41 @@ async function core(): Promise<{ rows: Row[]; raw: unknown }> {
 }
 
 async function node(): Promise<{ rows: Row[]; raw: unknown }> {
-  const script = readFileSync(join(root, 'packages/node/bench/run.ts'), 'utf8');
-  // The Node benchmark's own --json, where it has one; else its printed table, kept verbatim.
-  const hasJson = /['"]json['"]\s*:/.test(script);
-  const out = join(scratch, 'node.json');
+  // The Node benchmark prints its tables on stderr and, with --json, one JSON document on stdout.
   const { code, stdout } = await run('packages/node', process.execPath, [
     '--import',
     'tsx',
     'bench/run.ts',
     ...seconds,
-    ...(hasJson ? ['--json', out] : []),
+    '--json',
   ]);
   if (code !== 0) throw new Error(`the Node benchmark exited with ${code}`);
-  if (hasJson) {
-    const raw = JSON.parse(readFileSync(out, 'utf8')) as {
-      rows?: { subject?: string; name?: string; measure?: string; value?: unknown; ratio?: number }[];
-    };
-    const rows = (raw.rows ?? []).map((row) => ({
-      benchmark: 'node capture',
-      subject: String(row.subject ?? row.name ?? ''),
-      measure: String(row.measure ?? ''),
-      value: String(row.value ?? ''),
-      baseline: 'C PortAudio loop',
-      ratio: typeof row.ratio === 'number' ? row.ratio : null,
-      goal: '',
-    }));
-    return { rows, raw };
-  }
-  const lines = stdout.split('\n').filter((line) => line.includes(' | ') && !/^[- |]+$/.test(line));
-  const titles = (lines[0] ?? '').split('|').map((title) => title.trim());
-  const column = (cells: string[], title: string) => cells[titles.indexOf(title)] ?? '?';
-  const rows: Row[] = lines.slice(1).map((line) => {
-    const cells = line.split('|').map((cell) => cell.trim());
-    const ratio = Number(column(cells, '× C loop'));
-    return {
-      benchmark: 'node capture',
-      subject: cells[0]!,
-      measure: 'CPU s; frames lost; delay p50/p99 ms',
-      value: `${column(cells, 'CPU s')}; ${column(cells, 'frames lost')}; ${column(cells, 'delay p50 ms')}/${column(cells, 'p99 ms')}`,
-      baseline: 'C PortAudio loop',
-      ratio: Number.isFinite(ratio) ? ratio : null,
-      goal: cells[0]!.startsWith('micgate record()') ? '≤ 1.5, below naudiodon' : '',
-    };
-  });
-  const grant = /grant → first device sample[^:]*: median ([\d.]+) ms, p95 ([\d.]+) ms/.exec(stdout);
-  if (grant)
+  const raw = JSON.parse(stdout) as {
+    subjects?: { name: string; cpuSeconds?: number; error?: string }[];
+    grant?: { medianMs: number; p95Ms: number; floorMedianMs: number };
+  };
+  const subjects = raw.subjects ?? [];
+  const floor = subjects[0]?.cpuSeconds;
+  const rows: Row[] = subjects.map((subject) => ({
+    benchmark: 'node capture',
+    subject: subject.name,
+    measure: 'CPU s',
+    value: subject.error ?? String(subject.cpuSeconds?.toFixed(3)),
+    baseline: 'C PortAudio loop',
+    ratio: subject.cpuSeconds !== undefined && floor ? subject.cpuSeconds / floor : null,
+    goal: subject.name.startsWith('micgate record()') ? '≤ 1.5, below naudiodon' : '',
+  }));
+  if (raw.grant)
     rows.push({
       benchmark: 'node capture',
       subject: 'grant → first device sample',
       measure: 'median / p95 ms',
-      value: `${grant[1]} / ${grant[2]}`,
-      baseline: '',
+      value: `${raw.grant.medianMs.toFixed(0)} / ${raw.grant.p95Ms.toFixed(0)}`,
+      baseline: `C floor median ${raw.grant.floorMedianMs.toFixed(0)} ms`,
       ratio: null,
       goal: '≤ 30 / ≤ 60 ms',
     });
-  return { rows, raw: stdout };
+  return { rows, raw };
 }
 
 interface BrowserRow {
