@@ -10,7 +10,7 @@ say "building the recorder"
 pnpm exec turbo run build --filter=@micgate/cli-recorder... --output-logs=errors-only >/dev/null
 
 if [ ! -e /dev/snd ] && ! pactl info >/dev/null 2>&1; then
-  say "no sound card: starting a virtual microphone (440 Hz, isolated PulseAudio)"
+  say "no sound card: starting a virtual microphone (a 440 Hz tone)"
   eval "$(node tooling/audio-rig/cli.js start 440)"
   trap 'node tooling/audio-rig/cli.js stop >/dev/null 2>&1 || true' EXIT
 fi
