@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { attachRig } from '@micgate/audio-rig';
 import { type AudioInputDevice, type DeviceFrame, DeviceLostError, DeviceNotFoundError } from '@micgate/core';
-import { firstValueFrom, type Observable, take, toArray } from 'rxjs';
+import { firstValueFrom, map, type Observable, take, toArray } from 'rxjs';
 import { afterEach, describe, expect, inject, test } from 'vitest';
 import { createNodeAdapter } from '../src/adapter.js';
 import { captureStats } from '../src/capture/index.js';
@@ -18,7 +18,14 @@ const mono = { sampleRate: 48_000, channels: 1, framesPerBuffer: 480 };
 
 function collect(frames$: Observable<DeviceFrame>, count: number, timeoutMs = 10_000): Promise<DeviceFrame[]> {
   return Promise.race([
-    firstValueFrom(frames$.pipe(take(count), toArray())),
+    // Copied: the stream reuses its buffer (samples are valid only during delivery).
+    firstValueFrom(
+      frames$.pipe(
+        take(count),
+        map((frame) => ({ ...frame, samples: frame.samples.slice() })),
+        toArray(),
+      ),
+    ),
     new Promise<never>((_, reject) =>
       setTimeout(() => reject(new Error(`no ${count} frames within ${timeoutMs} ms`)), timeoutMs).unref(),
     ),
