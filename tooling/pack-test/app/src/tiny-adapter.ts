@@ -27,7 +27,7 @@ export class TinyWorld {
 
 export class TinyAdapter implements RecordPermissionAdapter {
   readonly name = 'tiny';
-  readonly supports = { changes: true, devices: false };
+  readonly supports = { changes: true, devices: false, deviceChanges: false };
   private open: Promise<RecordPermission> | undefined;
 
   constructor(private readonly world: TinyWorld) {}
