@@ -1,7 +1,15 @@
 // A third-party adapter, written in the user's project against the installed packages: a
 // remembered decision, a played prompt and a synthetic sine, on any rxjs scheduler.
-import type { AudioFormat, DeviceFrame, PromptRequest, RecordPermission, RecordPermissionAdapter } from 'micgate';
-import { interval, map, Observable, type SchedulerLike, Subject } from 'rxjs';
+import {
+  type AudioFormat,
+  type CaptureRequest,
+  type DeviceFrame,
+  DeviceNotFoundError,
+  type PromptRequest,
+  type RecordPermission,
+  type RecordPermissionAdapter,
+} from 'micgate';
+import { interval, map, Observable, type SchedulerLike, Subject, throwError } from 'rxjs';
 
 /** The world behind the adapter: what a relaunched app finds again. */
 export class TinyWorld {
@@ -55,7 +63,13 @@ export class TinyAdapter implements RecordPermissionAdapter {
     return this.world.settings.asObservable();
   }
 
-  capture(format: AudioFormat): Observable<DeviceFrame> {
+  capture(format: AudioFormat, request?: CaptureRequest): Observable<DeviceFrame> {
+    // One input, the system default: any named one is not there.
+    if (request?.device !== undefined) {
+      return throwError(
+        () => new DeviceNotFoundError(`the tiny adapter has no input ${JSON.stringify(request.device)}`),
+      );
+    }
     const { sampleRate, channels, framesPerBuffer } = format;
     const { world } = this;
     return new Observable<DeviceFrame>((subscriber) => {
