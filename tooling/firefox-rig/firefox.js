@@ -10,6 +10,9 @@ export const FIREFOX_PATH = process.env.MICGATE_FIREFOX ?? '/usr/bin/firefox-esr
  * audio waits for a user gesture).
  */
 export const FIREFOX_PREFS = Object.freeze({
+  // Both are Firefox's own defaults, set back on purpose: Puppeteer's automation profile turns them
+  // on (a fake device, and every getUserMedia granted with no prompt), which would hide exactly what
+  // a user meets. With them false the user's path runs: the real prompt, the real source.
   'media.navigator.streams.fake': false,
   'media.navigator.permission.disabled': false,
   'browser.shell.checkDefaultBrowser': false,

@@ -9,10 +9,10 @@ import {
   InvalidArgumentError,
   measureLevel,
 } from '@micgate/core';
-import { firstValueFrom, map, type Observable, take, toArray } from 'rxjs';
 import { afterEach, describe, expect, inject, test } from 'vitest';
 import { loadBinding } from '../src/capture/binding.js';
 import { captureStats, listInputDevices, openCapture } from '../src/capture/index.js';
+import { collect, waitUntil } from './frames.js';
 import { packageDir } from './helpers.js';
 import { channel, concat, estimateFrequency, monotonicSeconds } from './signal.js';
 
@@ -22,33 +22,6 @@ if (noRig) console.warn(`capture tests skipped: ${inject('rigUnavailable')}`);
 const rig = () => attachRig(rigDir);
 const captureSource = join(packageDir, 'src', 'capture', 'index.ts');
 const mono = { sampleRate: 48_000, channels: 1, framesPerBuffer: 480 };
-
-/**
- * Collect `count` frames, with a bound so a stalled device fails the test instead of hanging it.
- * Each frame's samples are copied: the stream reuses its buffer (valid only during delivery).
- */
-function collect(frames$: Observable<DeviceFrame>, count: number, timeoutMs = 10_000): Promise<DeviceFrame[]> {
-  return Promise.race([
-    firstValueFrom(
-      frames$.pipe(
-        take(count),
-        map((frame) => ({ ...frame, samples: frame.samples.slice() })),
-        toArray(),
-      ),
-    ),
-    new Promise<never>((_, reject) =>
-      setTimeout(() => reject(new Error(`no ${count} frames within ${timeoutMs} ms`)), timeoutMs).unref(),
-    ),
-  ]);
-}
-
-async function waitUntil(check: () => Promise<boolean> | boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describe.skipIf(noRig)('PortAudio capture on the rig (real PulseAudio source through ALSA)', () => {
   afterEach(async () => {

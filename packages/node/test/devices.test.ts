@@ -4,10 +4,11 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { attachRig } from '@micgate/audio-rig';
 import { type AudioInputDevice, type DeviceFrame, DeviceLostError, DeviceNotFoundError } from '@micgate/core';
-import { firstValueFrom, map, type Observable, take, toArray } from 'rxjs';
+import { firstValueFrom } from 'rxjs';
 import { afterEach, describe, expect, inject, test } from 'vitest';
 import { createNodeAdapter } from '../src/adapter.js';
 import { captureStats } from '../src/capture/index.js';
+import { collect, waitUntil } from './frames.js';
 import { finished, packageDir, tempDir } from './helpers.js';
 import { concat, estimateFrequency } from './signal.js';
 
@@ -15,30 +16,6 @@ const rigDir = inject('rigDir');
 const noRig = rigDir === '';
 const rig = () => attachRig(rigDir);
 const mono = { sampleRate: 48_000, channels: 1, framesPerBuffer: 480 };
-
-function collect(frames$: Observable<DeviceFrame>, count: number, timeoutMs = 10_000): Promise<DeviceFrame[]> {
-  return Promise.race([
-    // Copied: the stream reuses its buffer (samples are valid only during delivery).
-    firstValueFrom(
-      frames$.pipe(
-        take(count),
-        map((frame) => ({ ...frame, samples: frame.samples.slice() })),
-        toArray(),
-      ),
-    ),
-    new Promise<never>((_, reject) =>
-      setTimeout(() => reject(new Error(`no ${count} frames within ${timeoutMs} ms`)), timeoutMs).unref(),
-    ),
-  ]);
-}
-
-async function waitUntil(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!check()) {
-    if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 async function adapter() {
   const dir = await tempDir();
