@@ -26,11 +26,16 @@ import { classifyMediaError, normalizeMediaError } from './media-errors.js';
 import { createPermissionWatcher, type PermissionsLike } from './permission-watcher.js';
 import { browserRecovery, detectBrowser } from './recovery.js';
 
-export interface BrowserAdapterOptions extends Omit<BrowserCaptureOptions, 'classifyTrackEnd' | 'document'> {
+export interface BrowserAdapterOptions extends Omit<BrowserCaptureOptions, 'classifyTrackEnd' | 'document' | 'inputs'> {
   /** Defaults to `navigator.mediaDevices.enumerateDevices`. */
   enumerateDevices?: () => Promise<MediaDeviceInfo[]>;
   /** Where `devicechange` is heard (and, without `enumerateDevices`, devices listed). Default `navigator.mediaDevices`. */
   mediaDevices?: MediaDevicesLike;
+  /**
+   * Milliseconds between device listings while `deviceChanges()` is watched or a capture runs, on
+   * top of `devicechange` (which WebKit mostly does not fire). Default 1000; 0 lists only on events.
+   */
+  devicePollMs?: number;
   /** Defaults to `navigator.permissions`; `null` acts as a browser without the Permissions API. */
   permissions?: PermissionsLike | null;
   /** An in-page explanation before the browser prompt (which cannot show the purpose string). */
@@ -84,6 +89,13 @@ export function createBrowserAdapter(options: BrowserAdapterOptions = {}): Brows
   if (options.enumerateDevices !== undefined && typeof options.enumerateDevices !== 'function') {
     throw new InvalidArgumentError('enumerateDevices', options.enumerateDevices, 'a function');
   }
+  const { devicePollMs } = options;
+  if (
+    devicePollMs !== undefined &&
+    (typeof devicePollMs !== 'number' || !(devicePollMs >= 0) || devicePollMs === Infinity)
+  ) {
+    throw new InvalidArgumentError('devicePollMs', devicePollMs, 'a number of milliseconds, 0 or more');
+  }
   const watcher = createPermissionWatcher({
     ...('permissions' in options ? { permissions: options.permissions } : {}),
     window: options.window,
@@ -93,6 +105,7 @@ export function createBrowserAdapter(options: BrowserAdapterOptions = {}): Brows
     mediaDevices: options.mediaDevices,
     enumerateDevices: options.enumerateDevices,
     permissionChanges: watcher.changes(),
+    pollMs: devicePollMs,
   });
   // The device is chosen per capture (CaptureRequest, else the `device` option), checked against the list first.
   const capture = createBrowserCapture({
@@ -111,6 +124,7 @@ export function createBrowserAdapter(options: BrowserAdapterOptions = {}): Brows
       ),
     // A revoked permission ends the track too; then the session's change handling closes us.
     classifyTrackEnd: async () => ((await watcher.recheck()) === 'granted' ? 'lost' : 'revoked'),
+    ...(lister?.deviceChanges ? { inputs: lister.deviceChanges } : {}),
   });
 
   /** One browser prompt: the explanation (which `signal` closes), then getUserMedia's outcome. */

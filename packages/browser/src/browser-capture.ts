@@ -1,5 +1,6 @@
 import {
   type AudioFormat,
+  type AudioInputDevice,
   type CaptureRequest,
   type DeviceFrame,
   InvalidArgumentError,
@@ -36,6 +37,11 @@ export interface BrowserCaptureOptions {
    * or 'lost' (DeviceLostError). Default: always 'lost'. The browser adapter asks the Permissions API.
    */
   classifyTrackEnd?: () => Promise<TrackEndCause>;
+  /**
+   * The inputs now, then every change (the browser adapter's device list): a capture whose input
+   * leaves the list ends as a lost device even where the browser keeps its track live (WebKit).
+   */
+  inputs?: () => Observable<readonly AudioInputDevice[]>;
 }
 
 /** Capture only: what an adapter whose permission lives elsewhere (Electron) needs from the browser. */
@@ -67,7 +73,7 @@ export function defaultGetUserMedia(): GetUserMedia {
 /** Checks the options the capture factory and the adapters built on it share. */
 export function checkCaptureOptions(options: BrowserCaptureOptions): void {
   if (options === null || typeof options !== 'object') throw new InvalidArgumentError('options', options, 'an object');
-  const functions = ['getUserMedia', 'classifyTrackEnd'] as const;
+  const functions = ['getUserMedia', 'classifyTrackEnd', 'inputs'] as const;
   for (const field of functions) {
     if (options[field] !== undefined && typeof options[field] !== 'function')
       throw new InvalidArgumentError(field, options[field], 'a function');
@@ -94,7 +100,7 @@ export function createBrowserCapture(options: BrowserCaptureOptions = {}): Brows
   checkCaptureOptions(options);
   const getUserMedia = options.getUserMedia ?? defaultGetUserMedia();
   const states = createCaptureStates();
-  const { workletUrl, latencyHint, classifyTrackEnd } = options;
+  const { workletUrl, latencyHint, classifyTrackEnd, inputs } = options;
 
   function capture(format: AudioFormat, request?: CaptureRequest): Observable<DeviceFrame> {
     const resolved = resolveFormat(format);
@@ -105,6 +111,7 @@ export function createBrowserCapture(options: BrowserCaptureOptions = {}): Brows
         ...(workletUrl === undefined ? {} : { workletUrl }),
         ...(latencyHint === undefined ? {} : { latencyHint }),
         ...(classifyTrackEnd === undefined ? {} : { classifyTrackEnd }),
+        ...(inputs === undefined ? {} : { inputs }),
         ...(options.document === undefined ? {} : { gestureTarget: options.document }),
         onState: states.track(),
       }).subscribe(subscriber),

@@ -1,5 +1,11 @@
-import { type AudioFormat, DeviceLostError, type DeviceFrame, resolveFormat } from '@micgate/core';
-import { Observable } from 'rxjs';
+import {
+  type AudioFormat,
+  type AudioInputDevice,
+  DeviceLostError,
+  type DeviceFrame,
+  resolveFormat,
+} from '@micgate/core';
+import { Observable, type Subscription } from 'rxjs';
 import { audioGraphError, workletLoadError } from './audio-setup.js';
 import { createCaptureRing } from './capture-ring.js';
 import {
@@ -22,6 +28,12 @@ export interface CaptureAudioOptions {
    * Default: 'lost'.
    */
   classifyTrackEnd?: () => Promise<TrackEndCause>;
+  /**
+   * The inputs as the browser lists them, then every change. A live track whose input is no longer
+   * listed ends as if the browser had ended it: WebKit keeps an unplugged input's track live (no
+   * `ended`, no `mute`) and only its audio stops. Lists with hidden names are not read.
+   */
+  inputs?: () => Observable<readonly AudioInputDevice[]>;
   /**
    * URL of the capture processor module; defaults to a blob: URL of the built-in one. A page whose
    * Content-Security-Policy refuses blob: serves `captureWorkletSource()` itself and passes its URL.
@@ -70,13 +82,16 @@ export function captureAudio(
     let node: AudioWorkletNode | undefined;
     let input: MediaStreamAudioSourceNode | undefined;
     let stopWatching: (() => void) | undefined;
+    let watchingInputs: Subscription | undefined;
     let contextState: Exclude<CaptureState, 'idle'> = 'starting';
     let reported: CaptureState | undefined;
 
     const report = () => {
       if (closed) return;
-      // Audio runs only once the context runs and the microphone feeds it.
-      const state: CaptureState = contextState === 'running' && !input ? 'starting' : contextState;
+      // Audio runs only once the context runs and the microphone feeds it. Until the microphone is
+      // connected a held context is still starting: WebKit lets a page's audio run once it
+      // captures (measured: its resume() settles 20-40 ms after getUserMedia does), with no gesture.
+      const state: CaptureState = !input ? 'starting' : context?.state === 'running' ? 'running' : contextState;
       if (state === reported) return;
       reported = state;
       options.onState?.(state);
@@ -85,6 +100,8 @@ export function captureAudio(
     const releaseAudio = () => {
       stopWatching?.();
       stopWatching = undefined;
+      watchingInputs?.unsubscribe();
+      watchingInputs = undefined;
       if (node) {
         node.port.onmessage = null;
         node.port.postMessage('stop');
@@ -166,6 +183,7 @@ export function captureAudio(
       }
       for (const track of tracks) track.addEventListener('ended', onTrackEnded);
       if (context !== audio) return; // the track already ended
+      if (options.inputs) watchingInputs = watchInputs(tracks, options.inputs(), onTrackEnded);
       step = 'graph';
       input = audio.createMediaStreamSource(stream);
       input.connect(worklet);
@@ -196,6 +214,36 @@ export function captureAudio(
       releaseAudio();
     };
   });
+}
+
+/**
+ * Calls `gone` once when the input a live track records leaves the list: listed once, then not.
+ * A track whose device was never listed (a remote or generated track), a list whose names are
+ * hidden (no grant: ids may be hidden too) and a failed listing tell nothing.
+ */
+function watchInputs(
+  tracks: readonly MediaStreamTrack[],
+  inputs: Observable<readonly AudioInputDevice[]>,
+  gone: () => void,
+): Subscription {
+  const recorded = new Set(tracks.map((track) => track.getSettings?.().deviceId).filter((id) => !!id));
+  let seen = false;
+  let ended = false;
+  const subscription = inputs.subscribe({
+    next(list) {
+      if (ended || list.some((input) => input.name === undefined)) return;
+      const listed = list.some((input) => recorded.has(input.id));
+      if (listed || !seen) {
+        seen ||= listed;
+        return;
+      }
+      ended = true;
+      subscription?.unsubscribe();
+      gone();
+    },
+    error: () => undefined,
+  });
+  return subscription;
 }
 
 export function stopTracks(stream: MediaStream): void {

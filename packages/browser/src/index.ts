@@ -18,6 +18,7 @@ export { RAW_AUDIO_CONSTRAINTS } from './constraints.js';
 export {
   captureFrom,
   createDeviceLister,
+  DEVICE_POLL_MS,
   type DeviceLister,
   type DeviceListerOptions,
   type MediaDevicesLike,

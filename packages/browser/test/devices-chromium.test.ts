@@ -16,9 +16,9 @@ import {
   setMicrophonePermission,
   waitFor,
 } from '@micgate/chromium-rig/page';
-import { firstValueFrom, type Subscription } from 'rxjs';
+import { firstValueFrom, Subject, type Subscription } from 'rxjs';
 import { afterEach, beforeAll, expect, test } from 'vitest';
-import { createBrowserAdapter } from '../src/index.js';
+import { captureAudio, createBrowserAdapter, toAudioInputs } from '../src/index.js';
 import { browserEndedTrack } from './ended-track.js';
 
 const FORMAT = { sampleRate: 48_000, channels: 1, framesPerBuffer: 512 };
@@ -118,4 +118,41 @@ test('a chosen input whose track ends while the permission stands: DeviceLostErr
   await waitFor(() => failed !== undefined, 3_000, 'the capture to fail');
   expect(failed).toBeInstanceOf(DeviceLostError);
   adapter.close();
+});
+
+// WebKit keeps an unplugged input's track live (no ended, no mute); only the list tells. Chromium's
+// fake input never leaves, so the list is scripted here while the track is a real one.
+test('an input that leaves the list (listed, then not) ends its capture with DeviceLostError and stops its track, though the track is live', async () => {
+  await setMicrophonePermission('granted');
+  const inputs = new Subject<readonly AudioInputDevice[]>();
+  let opened: MediaStream | undefined;
+  let frames = 0;
+  let failed: unknown;
+  subscriptions.push(
+    captureAudio(
+      async () => {
+        opened = await navigator.mediaDevices.getUserMedia({ audio: true });
+        return opened;
+      },
+      FORMAT,
+      { inputs: () => inputs },
+    ).subscribe({ next: () => frames++, error: (error) => (failed = error) }),
+  );
+  await waitFor(() => frames >= 3, 5_000, 'frames');
+  const track = opened!.getAudioTracks()[0]!;
+  const listed = toAudioInputs(await navigator.mediaDevices.enumerateDevices());
+  expect(listed.map((input) => input.id)).toContain(track.getSettings().deviceId);
+
+  inputs.next([]); // not listed yet (never listed: tells nothing)
+  inputs.next(listed); // the input is there
+  inputs.next(listed.map((input) => ({ ...input, name: undefined }))); // names hidden: tells nothing
+  const before = frames;
+  await waitFor(() => frames >= before + 3, 5_000, 'frames after lists that still have the input');
+  expect(failed).toBeUndefined();
+
+  inputs.next(listed.filter((input) => input.id !== track.getSettings().deviceId));
+  await waitFor(() => failed !== undefined, 3_000, 'the capture to fail');
+  expect(failed).toBeInstanceOf(DeviceLostError);
+  expect(track.readyState).toBe('ended');
+  expect(inputs.observed).toBe(false);
 });

@@ -170,6 +170,44 @@ describe('deviceChanges() on a scripted mediaDevices', () => {
     expect(media.calls).toBe(1);
   });
 
+  // WebKit fires no devicechange for most plugs and unplugs (see DeviceListerOptions.pollMs).
+  test('a change without a devicechange is seen by the next poll; polling stops with the subscription', async () => {
+    const media = new ScriptedMediaDevices(CHROMIUM);
+    const lists: (readonly AudioInputDevice[])[] = [];
+    const subscription = createDeviceLister({ mediaDevices: media, pollMs: 20 })!.deviceChanges!().subscribe((list) =>
+      lists.push(list),
+    );
+    await settle();
+    media.infos = [info('built-in', 'Built-in Microphone')]; // unplugged, and no event
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(lists.map(ids)).toEqual([['default', 'usb', 'built-in'], ['built-in']]);
+    expect(media.calls).toBeGreaterThanOrEqual(3);
+    subscription.unsubscribe();
+    const calls = media.calls;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(media.calls).toBe(calls);
+  });
+
+  test('a slow listing is not overtaken by the next poll: the poll waits for it', async () => {
+    const media = new ScriptedMediaDevices(CHROMIUM);
+    const release = media.hold();
+    const { lists } = collect(createDeviceLister({ mediaDevices: media, pollMs: 10 })!.deviceChanges!());
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(media.calls).toBe(1);
+    release();
+    await settle();
+    expect(lists).toHaveLength(1);
+  });
+
+  test('pollMs that is not 0 or more milliseconds is refused, naming it', () => {
+    for (const pollMs of [-1, Number.NaN, Infinity, '1000']) {
+      expect(() =>
+        createDeviceLister({ mediaDevices: new ScriptedMediaDevices([]), pollMs: pollMs as number }),
+      ).toThrow(InvalidArgumentError);
+    }
+    expect(() => createBrowserAdapter({ devicePollMs: -5, permissions: null })).toThrow(/devicePollMs/);
+  });
+
   test('a failing enumerateDevices ends the stream with a typed error', async () => {
     const media = new ScriptedMediaDevices(CHROMIUM);
     media.enumerateDevices = () => Promise.reject(new DOMException('no', 'NotAllowedError'));
