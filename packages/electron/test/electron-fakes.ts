@@ -222,8 +222,8 @@ export class FakeIpcMain implements Pick<IpcMain, 'handle' | 'removeHandler'> {
   }
 }
 
-/** Electron's real ipcRenderer must fit what the bridge takes: this fails to compile if Electron drifts. */
-export const ipcRendererFitsBridge: (real: IpcRenderer) => BridgeIpcRenderer = (real) => real;
+// Electron's real ipcRenderer must fit what the bridge takes: this fails to compile if Electron drifts.
+void ((real: IpcRenderer): BridgeIpcRenderer => real);
 
 /** The preload's ipcRenderer for one frame. */
 export class FakeIpcRenderer implements BridgeIpcRenderer {
