@@ -193,6 +193,35 @@ describe('the web recorder in WebKit', { retry: 2 }, () => {
     await shot('allowed-in-browser');
   });
 
+  // After a denial WebKit refuses every getUserMedia in that document, even once the site is allowed,
+  // until one made inside a user gesture. The page says to click; the click asks again and records.
+  // The host's scripts are user actions but dispatch no input events, so the click is a pointerdown
+  // dispatched inside one (a real click's first event); element.click() alone would fire none.
+  test('denied, then allowed in the browser: the page says to click, and the click starts the microphone (no reload)', async () => {
+    await visit('undetermined');
+    expect(await click('#allow')).toBe(true);
+    await page(
+      `[...document.querySelectorAll('dialog button')].find((b) => b.textContent === 'Continue').click(); return 1`,
+    );
+    await expect.poll(() => user.pending(), { timeout: 5_000 }).toBe(1);
+    user.answerNextPrompt('deny');
+    await expect.poll(state).toBe('denied');
+    await page('window.sameDocument = true; return 1');
+
+    await user.decideOutsideApp('granted');
+    await expect.poll(state, { timeout: 5_000 }).toBe('granted');
+    const waveLabel = () => page<string>(`return document.querySelector('#waveform').getAttribute('aria-label')`);
+    await expect.poll(waveLabel, { timeout: 5_000 }).toContain('click the page to start the microphone');
+    expect(await level()).toMatchObject({ rms: 0, gated: true });
+    await shot('allowed-after-denial-click-to-start');
+
+    await page(`document.body.dispatchEvent(new PointerEvent('pointerdown', { bubbles: true })); return 1`);
+    await expect.poll(async () => (await level()).rms, { timeout: 5_000 }).toBeGreaterThan(0.1);
+    expect(await state()).toBe('granted');
+    expect(await page<boolean>('return window.sameDocument === true')).toBe(true);
+    await shot('allowed-after-denial-recording');
+  });
+
   // Every host script is a user action, so the page is read once, 2 s after it loaded, before any
   // gesture: what it shows then happened without one. Unlike Chromium and Firefox, WebKit lets an
   // AudioContext run once getUserMedia has succeeded, and the page asks at load when access was

@@ -26,7 +26,8 @@ import { classifyMediaError, normalizeMediaError } from './media-errors.js';
 import { createPermissionWatcher, type PermissionsLike } from './permission-watcher.js';
 import { browserRecovery, detectBrowser } from './recovery.js';
 
-export interface BrowserAdapterOptions extends Omit<BrowserCaptureOptions, 'classifyTrackEnd' | 'document' | 'inputs'> {
+export interface BrowserAdapterOptions
+  extends Omit<BrowserCaptureOptions, 'classifyTrackEnd' | 'document' | 'inputs' | 'refusedUntilGesture'> {
   /** Defaults to `navigator.mediaDevices.enumerateDevices`. */
   enumerateDevices?: () => Promise<MediaDeviceInfo[]>;
   /** Where `devicechange` is heard (and, without `enumerateDevices`, devices listed). Default `navigator.mediaDevices`. */
@@ -125,6 +126,9 @@ export function createBrowserAdapter(options: BrowserAdapterOptions = {}): Brows
     // A revoked permission ends the track too; then the session's change handling closes us.
     classifyTrackEnd: async () => ((await watcher.recheck()) === 'granted' ? 'lost' : 'revoked'),
     ...(lister?.deviceChanges ? { inputs: lister.deviceChanges } : {}),
+    // The site is allowed yet the request was refused: WebKit's "ask again only from a click" after
+    // a denial in this document. (Chromium blocked by the OS says the same; its click then fails.)
+    refusedUntilGesture: async () => watcher.queryable === true && (await watcher.recheck()) === 'granted',
   });
 
   /** One browser prompt: the explanation (which `signal` closes), then getUserMedia's outcome. */

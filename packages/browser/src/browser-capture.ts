@@ -42,6 +42,8 @@ export interface BrowserCaptureOptions {
    * leaves the list ends as a lost device even where the browser keeps its track live (WebKit).
    */
   inputs?: () => Observable<readonly AudioInputDevice[]>;
+  /** Whether a refused getUserMedia waits for a user gesture and asks again (see CaptureAudioOptions.refusedUntilGesture). */
+  refusedUntilGesture?: () => Promise<boolean>;
 }
 
 /** Capture only: what an adapter whose permission lives elsewhere (Electron) needs from the browser. */
@@ -73,7 +75,7 @@ export function defaultGetUserMedia(): GetUserMedia {
 /** Checks the options the capture factory and the adapters built on it share. */
 export function checkCaptureOptions(options: BrowserCaptureOptions): void {
   if (options === null || typeof options !== 'object') throw new InvalidArgumentError('options', options, 'an object');
-  const functions = ['getUserMedia', 'classifyTrackEnd', 'inputs'] as const;
+  const functions = ['getUserMedia', 'classifyTrackEnd', 'inputs', 'refusedUntilGesture'] as const;
   for (const field of functions) {
     if (options[field] !== undefined && typeof options[field] !== 'function')
       throw new InvalidArgumentError(field, options[field], 'a function');
@@ -100,7 +102,7 @@ export function createBrowserCapture(options: BrowserCaptureOptions = {}): Brows
   checkCaptureOptions(options);
   const getUserMedia = options.getUserMedia ?? defaultGetUserMedia();
   const states = createCaptureStates();
-  const { workletUrl, latencyHint, classifyTrackEnd, inputs } = options;
+  const { workletUrl, latencyHint, classifyTrackEnd, inputs, refusedUntilGesture } = options;
 
   function capture(format: AudioFormat, request?: CaptureRequest): Observable<DeviceFrame> {
     const resolved = resolveFormat(format);
@@ -112,6 +114,7 @@ export function createBrowserCapture(options: BrowserCaptureOptions = {}): Brows
         ...(latencyHint === undefined ? {} : { latencyHint }),
         ...(classifyTrackEnd === undefined ? {} : { classifyTrackEnd }),
         ...(inputs === undefined ? {} : { inputs }),
+        ...(refusedUntilGesture === undefined ? {} : { refusedUntilGesture }),
         ...(options.document === undefined ? {} : { gestureTarget: options.document }),
         onState: states.track(),
       }).subscribe(subscriber),

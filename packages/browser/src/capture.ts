@@ -15,8 +15,8 @@ import {
   captureWorkletUrl,
 } from './capture-worklet.js';
 import type { CaptureState } from './capture-state.js';
-import { normalizeMediaError } from './media-errors.js';
-import { keepRunning } from './user-gesture.js';
+import { classifyMediaError, normalizeMediaError } from './media-errors.js';
+import { keepRunning, onNextGesture } from './user-gesture.js';
 
 /** Why a track ended without being asked to: the permission was taken back, or the device went. */
 export type TrackEndCause = 'revoked' | 'lost';
@@ -34,6 +34,14 @@ export interface CaptureAudioOptions {
    * `ended`, no `mute`) and only its audio stops. Lists with hidden names are not read.
    */
   inputs?: () => Observable<readonly AudioInputDevice[]>;
+  /**
+   * Whether a refused getUserMedia (of a source capture opens) is one only a user gesture lifts:
+   * after a denial WebKit refuses every later request in the document, even once the site is
+   * allowed, until one made in a click. When it resolves true, capture says 'needs-user-gesture'
+   * and asks again from inside the next pointerdown, keydown or touchend on `gestureTarget`; a
+   * refusal then is the error. The browser adapter answers true when the Permissions API says granted.
+   */
+  refusedUntilGesture?: () => Promise<boolean>;
   /**
    * URL of the capture processor module; defaults to a blob: URL of the built-in one. A page whose
    * Content-Security-Policy refuses blob: serves `captureWorkletSource()` itself and passes its URL.
@@ -84,6 +92,7 @@ export function captureAudio(
     let stopWatching: (() => void) | undefined;
     let watchingInputs: Subscription | undefined;
     let contextState: Exclude<CaptureState, 'idle'> = 'starting';
+    let stopAwaitingGesture: (() => void) | undefined;
     let reported: CaptureState | undefined;
 
     const report = () => {
@@ -91,7 +100,13 @@ export function captureAudio(
       // Audio runs only once the context runs and the microphone feeds it. Until the microphone is
       // connected a held context is still starting: WebKit lets a page's audio run once it
       // captures (measured: its resume() settles 20-40 ms after getUserMedia does), with no gesture.
-      const state: CaptureState = !input ? 'starting' : context?.state === 'running' ? 'running' : contextState;
+      const state: CaptureState = stopAwaitingGesture
+        ? 'needs-user-gesture'
+        : !input
+          ? 'starting'
+          : context?.state === 'running'
+            ? 'running'
+            : contextState;
       if (state === reported) return;
       reported = state;
       options.onState?.(state);
@@ -171,7 +186,7 @@ export function captureAudio(
       };
 
       step = 'stream';
-      const opened = typeof source === 'function' ? await source() : source;
+      const opened = typeof source === 'function' ? await openSource(source) : source;
       if (closed) {
         if (ownsStream) stopTracks(opened);
         return;
@@ -190,6 +205,26 @@ export function captureAudio(
       report();
     };
 
+    /** `open()`, and once more from the user's next gesture when the refusal is one only a gesture lifts. */
+    const openSource = async (open: () => Promise<MediaStream>): Promise<MediaStream> => {
+      try {
+        return await open();
+      } catch (error) {
+        const untilGesture =
+          gestureTarget && classifyMediaError(error) === 'denied' && (await options.refusedUntilGesture?.());
+        if (!untilGesture || closed) throw error;
+        const reopened = new Promise<MediaStream>((resolve, reject) => {
+          stopAwaitingGesture = onNextGesture(gestureTarget, () => {
+            stopAwaitingGesture = undefined;
+            report();
+            open().then(resolve, reject);
+          });
+        });
+        report();
+        return reopened;
+      }
+    };
+
     open().catch((error: unknown) => {
       if (closed) return;
       releaseAudio();
@@ -206,6 +241,7 @@ export function captureAudio(
     return () => {
       if (reported !== undefined) options.onState?.('idle');
       closed = true;
+      stopAwaitingGesture?.();
       if (stream) {
         for (const track of stream.getAudioTracks()) track.removeEventListener('ended', onTrackEnded);
         if (ownsStream) stopTracks(stream);

@@ -63,3 +63,19 @@ export function keepRunning(
     disarm();
   };
 }
+
+/**
+ * Runs `run` from inside the next pointerdown, keydown or touchend on `target` (so it carries the
+ * user's activation), once. The returned function stops waiting.
+ */
+export function onNextGesture(target: EventTarget, run: () => void): () => void {
+  const handle = () => {
+    stop();
+    run();
+  };
+  const stop = () => {
+    for (const type of GESTURES) target.removeEventListener(type, handle, LISTENER_OPTIONS);
+  };
+  for (const type of GESTURES) target.addEventListener(type, handle, LISTENER_OPTIONS);
+  return stop;
+}
