@@ -29,7 +29,7 @@ export const FIREFOX_CANNOT = Object.freeze({
 /**
  * Firefox with the audio rig's PulseAudio microphone: the user is played in Firefox's own site
  * permissions and prompt (chrome.js), the device is the rig's sine, which the harness can change,
- * silence and unplug.
+ * silence, unplug and replug; a second input (second-input.js) is plugged in and out beside it.
  */
 export function firefoxHarness(options: FirefoxHarnessOptions): CreateHarness {
   return async () => {
@@ -41,6 +41,17 @@ export function firefoxHarness(options: FirefoxHarnessOptions): CreateHarness {
     await setMicrophonePermission('undetermined');
     const microphone = createFirefoxMicrophone();
     const faults: Record<DeviceFault, boolean> = { notFound: true, busy: false, lost: true };
+    let unplugged = false;
+    let added = false;
+    // The rig's null sink unloaded: its monitor, the source Firefox lists, goes with it.
+    const unplug = async () => {
+      unplugged = true;
+      await commands.rigUnplug();
+    };
+    const replug = async () => {
+      await commands.rigReplug();
+      unplugged = false;
+    };
     const harness: ConformanceHarness = {
       adapter: options.makeAdapter(microphone),
       user: {
@@ -68,8 +79,20 @@ export function firefoxHarness(options: FirefoxHarnessOptions): CreateHarness {
         opens: async () => microphone.opened(),
         injectFault: async (fault) => {
           if (fault === 'notFound') microphone.requestMissingDeviceNext();
-          else if (fault === 'lost') await commands.rigUnplug();
+          else if (fault === 'lost') await unplug();
           else throw new Error(FIREFOX_CANNOT.busy);
+        },
+        unplug,
+        replug,
+        // A second null sink's monitor fed a paced 1 kHz sine, "Monitor of Second Mic" (second-input.js).
+        addDevice: async () => {
+          added = true;
+          const { frequency, rms } = await commands.rigAddDevice();
+          return { frequency, rms };
+        },
+        removeDevice: async () => {
+          await commands.rigRemoveDevice();
+          added = false;
         },
       },
       clock: {
@@ -83,7 +106,8 @@ export function firefoxHarness(options: FirefoxHarnessOptions): CreateHarness {
       relaunch: async () => options.makeAdapter(microphone),
       dispose: async () => {
         await microphone.dispose();
-        await commands.rigReplug();
+        if (unplugged) await replug();
+        if (added) await commands.rigRemoveDevice();
         await playSine(RIG_SINE.frequency, RIG_SINE.amplitude);
       },
     };

@@ -19,6 +19,8 @@ declare module 'vitest/browser' {
     rigSetSine(frequency: number, amplitude?: number): Promise<RigSignal>;
     rigUnplug(): Promise<void>;
     rigReplug(): Promise<void>;
+    rigAddDevice(): Promise<RigSignal>;
+    rigRemoveDevice(): Promise<void>;
     rigSourceOutputs(): Promise<number>;
   }
 }

@@ -2,6 +2,7 @@ import { attachRig } from '@micgate/audio-rig';
 import { defineBrowserProvider } from '@vitest/browser';
 import { answerMicrophonePrompt, microphonePrompts, setMicrophonePermission } from './chrome.js';
 import { firefoxLaunchOptions, launchFirefox } from './firefox.js';
+import { plugSecondInput, unplugSecondInput } from './second-input.js';
 
 /** Marks the element `clickPage()` in page.ts puts up for the driver to click. */
 export const CLICK_TARGET = '[data-micgate-click]';
@@ -96,5 +97,9 @@ export const firefoxCommands = {
   rigSetSine: (_context, frequency, amplitude) => rig().setSine(frequency, amplitude),
   rigUnplug: () => rig().unplug(),
   rigReplug: () => rig().replug(),
+  /** Plug a second, paced input in (second-input.js); resolves with what it plays once it delivers. */
+  rigAddDevice: () => plugSecondInput(rig()),
+  /** Unplug the second input if it is in (the harness's dispose calls it whatever the test did). */
+  rigRemoveDevice: () => unplugSecondInput(rig()),
   rigSourceOutputs: () => rig().sourceOutputs(),
 };
