@@ -72,6 +72,8 @@ async function once(configDir: string): Promise<Run> {
     const subscription = session.record(format).subscribe((frame) => {
       if (frame.gated || grantedAt === 0) return;
       const arrived = now();
+      // Read before unsubscribing: closing the stream drops its figures.
+      const firstCallback = firstCallbackAt || (liveStreamStats()[0]?.firstCallbackTime ?? 0);
       clearTimeout(timer);
       subscription.unsubscribe();
       resolve({
@@ -79,7 +81,7 @@ async function once(configDir: string): Promise<Run> {
         captureAfterGrantMs: (frame.time - grantedAt) * 1000,
         toCaptureMs: (subscribedAt - grantedAt) * 1000,
         toOpenCallMs: (startedAt - grantedAt) * 1000,
-        toFirstCallbackMs: ((firstCallbackAt || (liveStreamStats()[0]?.firstCallbackTime ?? 0)) - grantedAt) * 1000,
+        toFirstCallbackMs: (firstCallback - grantedAt) * 1000,
       });
     });
   });
