@@ -75,16 +75,21 @@ int main(int argc, char **argv) {
     fprintf(stderr, "open/start: %s\n", Pa_GetErrorText(err));
     return 1;
   }
-  usleep((useconds_t)(seconds * 1e6));
+  /* Steady state from warmSeconds on, as in subject-capture.ts. */
+  double warmSeconds = seconds / 4 < 5 ? seconds / 4 : 5;
+  usleep((useconds_t)(warmSeconds * 1e6));
+  double cpuWarm = cpuSeconds();
+  usleep((useconds_t)((seconds - warmSeconds) * 1e6));
+  double steady = cpuSeconds() - cpuWarm;
   Pa_StopStream(stream);
   Pa_CloseStream(stream);
   double cpu = cpuSeconds() - cpuStart;
   long count = delayCount;
   qsort(delays, count, sizeof(double), compare);
   double p50 = count ? delays[count / 2] : -1, p99 = count ? delays[(long)(count * 0.99)] : -1;
-  printf("RESULT {\"cpuSeconds\":%.4f,\"frames\":%ld,\"expectedFrames\":%.0f,\"framesLost\":0,\"inputOverflows\":%ld,"
+  printf("RESULT {\"cpuSeconds\":%.4f,\"steadyCpuSeconds\":%.4f,\"steadySeconds\":%.3f,\"frames\":%ld,\"expectedFrames\":%.0f,\"framesLost\":0,\"inputOverflows\":%ld,"
          "\"delayP50Ms\":%.3f,\"delayP99Ms\":%.3f}\n",
-         cpu, framesSeen, seconds * rate, overflows, p50 * 1000, p99 * 1000);
+         cpu, steady, seconds - warmSeconds, framesSeen, seconds * rate, overflows, p50 * 1000, p99 * 1000);
   Pa_Terminate();
   return 0;
 }

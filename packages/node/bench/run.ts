@@ -55,6 +55,12 @@ const report: Record<string, unknown> = {
 
 interface Result {
   cpuSeconds: number;
+  /** The same from a few seconds in (V8's start-up work done), over `steadySeconds`. */
+  steadyCpuSeconds?: number;
+  steadySeconds?: number;
+  /** micgate subjects: PortAudio callbacks and JS-thread wakes of the addon. */
+  callbacks?: number;
+  wakes?: number;
   /** micgate subjects only: GC time and the heap after a full GC, before and after capturing. */
   gcMs?: number;
   heapBeforeMB?: number;
@@ -215,11 +221,15 @@ try {
   );
   const floor = rows[0]?.[1];
   const floorCpu = floor && !(floor instanceof Error) ? floor.cpuSeconds : Number.NaN;
+  const floorSteady = floor && !(floor instanceof Error) ? (floor.steadyCpuSeconds ?? Number.NaN) : Number.NaN;
   const header = [
     'subject',
     'CPU s',
     '% core',
     '× C loop',
+    'steady CPU s',
+    'steady × C',
+    'wakes/s',
     'frames got/expected',
     'frames lost',
     'overflows',
@@ -236,6 +246,9 @@ try {
           fmt(result.cpuSeconds, 3),
           fmt((100 * result.cpuSeconds) / seconds, 1),
           fmt(result.cpuSeconds / floorCpu, 2),
+          fmt(result.steadyCpuSeconds, 3),
+          fmt((result.steadyCpuSeconds ?? Number.NaN) / floorSteady, 2),
+          result.wakes == null ? 'n/a' : fmt(result.wakes / seconds, 1),
           `${result.frames}/${result.expectedFrames}`,
           result.framesLost == null
             ? `n/a (${result.expectedFrames - result.frames} short)`
@@ -322,7 +335,13 @@ try {
   if (!values['only-scale']) {
     // Each run in a fresh process, as a user's one grant is: the C floor and micgate in turn, so
     // both see the same sound server state.
-    type GrantRun = { toObserverMs: number; captureAfterGrantMs: number; toCaptureMs: number; toOpenCallMs: number };
+    type GrantRun = {
+      toObserverMs: number;
+      captureAfterGrantMs: number;
+      toCaptureMs: number;
+      toOpenCallMs: number;
+      toFirstCallbackMs: number;
+    };
     type FloorRun = { toFirstCallbackMs: number; captureAfterMs: number; openMs: number; startMs: number };
     const first = compileC(work, 'pa-first');
     const runs: GrantRun[] = [];
@@ -351,6 +370,7 @@ try {
     say(
       `  where it goes (medians): grant typed → session subscribes to the device ${fmt(median(runs.map((run) => run.toCaptureMs)), 1)} ms; ` +
         `→ device found, addon asked to open ${fmt(median(runs.map((run) => run.toOpenCallMs)), 1)} ms; → first frame's ADC time ${fmt(median(runs.map((run) => run.captureAfterGrantMs)), 1)} ms; ` +
+        `→ PortAudio's first callback ${fmt(median(runs.map((run) => run.toFirstCallbackMs)), 1)} ms; ` +
         `→ at the observer ${fmt(median(toObserver), 1)} ms`,
     );
     say(
@@ -367,7 +387,7 @@ try {
       floorP95Ms: p95(floorFirst),
     };
     say(
-      "CPU s: user+system time of the subject process while capturing (open to close; PortAudio already started in every subject). delay: observer time minus the buffer's PortAudio input (ADC) time, both on CLOCK_MONOTONIC; for the C loop, the callback's own lateness (currentTime - inputBufferAdcTime).",
+      "CPU s: user+system time of the subject process while capturing (open to close; PortAudio already started in every subject); steady: the same from min(5 s, a quarter of the run) in, when V8's start-up work (compiling, the memory reducer's collections) is over; wakes/s: the micgate addon's JS-thread wakes (each delivers every buffer queued by then). delay: observer time minus the buffer's PortAudio input (ADC) time, both on CLOCK_MONOTONIC; for the C loop, the callback's own lateness (currentTime - inputBufferAdcTime).",
     );
   }
   if (values.json) console.log(JSON.stringify(report));

@@ -15,6 +15,7 @@ import type { Observable } from 'rxjs';
 import { createNodeAdapter } from '../src/adapter.js';
 import { listNative } from '../src/capture/devices.js';
 import { captureStats, openCapture } from '../src/capture/index.js';
+import { liveStreamStats } from '../src/capture/open-capture.js';
 import { percentile } from './stats.js';
 
 const [
@@ -72,9 +73,16 @@ let sink = 0;
 for (let i = 1; i < subscribers; i++) subscriptions.push(frames$.subscribe((frame) => (sink += frame.samples[0] ?? 0)));
 const heapSamples: number[] = [];
 const heapTimer = setInterval(() => heapSamples.push(process.memoryUsage().heapUsed), 1000);
-await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+// Steady state: the same capture from `warmSeconds` on, when V8 has finished with start-up
+// (compiling, the memory reducer's collections after loading) — the cost of every further second.
+const warmSeconds = Math.min(5, seconds / 4);
+await new Promise((resolve) => setTimeout(resolve, warmSeconds * 1000));
+const cpuWarm = process.cpuUsage();
+await new Promise((resolve) => setTimeout(resolve, (seconds - warmSeconds) * 1000));
+const native = liveStreamStats();
 for (const subscription of subscriptions) subscription.unsubscribe();
 const cpu = process.cpuUsage(cpuBefore);
+const steady = process.cpuUsage(cpuWarm);
 clearInterval(heapTimer);
 gcWatch.disconnect();
 gc();
@@ -85,6 +93,11 @@ await rm(configDir, { recursive: true, force: true });
 console.log(
   `RESULT ${JSON.stringify({
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    steadyCpuSeconds: (steady.user + steady.system) / 1e6,
+    steadySeconds: seconds - warmSeconds,
+    // The addon's: PortAudio callbacks and JS-thread wakes (each wake delivers every buffer queued by then).
+    callbacks: native.reduce((sum, stream) => sum + stream.callbacks, 0),
+    wakes: native.reduce((sum, stream) => sum + stream.wakes, 0),
     frames: deviceFrames * format.framesPerBuffer,
     expectedFrames: seconds * format.sampleRate,
     framesLost: stats.framesLost,

@@ -9,6 +9,7 @@ import { createAudioSession, type DeviceFrame } from '@micgate/core';
 import { Observable } from 'rxjs';
 import { createNodeAdapter } from '../src/adapter.js';
 import { captureStats } from '../src/capture/index.js';
+import { liveStreamStats } from '../src/capture/open-capture.js';
 
 const [runsText = '5', rateText = '48000', channelsText = '2', framesText = '480'] = process.argv.slice(2);
 const format = { sampleRate: Number(rateText), channels: Number(channelsText), framesPerBuffer: Number(framesText) };
@@ -23,6 +24,8 @@ interface Run {
   toCaptureMs: number;
   /** → the device was found and the addon asked to open it (open + start then run on the addon's thread). */
   toOpenCallMs: number;
+  /** → PortAudio's first callback (the first device buffer reached the addon). */
+  toFirstCallbackMs: number;
 }
 
 async function once(configDir: string): Promise<Run> {
@@ -32,12 +35,14 @@ async function once(configDir: string): Promise<Run> {
   // Where the time goes: mark when the session subscribes to the device stream and when it is running.
   let subscribedAt = 0;
   let startedAt = 0;
+  let firstCallbackAt = 0;
   const capture = adapter.capture.bind(adapter);
   adapter.capture = (format) =>
     new Observable<DeviceFrame>((subscriber) => {
       subscribedAt = now();
       const poll = setInterval(() => {
         if (startedAt === 0 && captureStats().openStreams > 0) startedAt = now();
+        if (firstCallbackAt === 0) firstCallbackAt = liveStreamStats()[0]?.firstCallbackTime ?? 0;
       }, 1);
       const inner = capture(format).subscribe(subscriber);
       return () => {
@@ -67,6 +72,8 @@ async function once(configDir: string): Promise<Run> {
     const subscription = session.record(format).subscribe((frame) => {
       if (frame.gated || grantedAt === 0) return;
       const arrived = now();
+      // Read before unsubscribing: closing the stream drops its figures.
+      const firstCallback = firstCallbackAt || (liveStreamStats()[0]?.firstCallbackTime ?? 0);
       clearTimeout(timer);
       subscription.unsubscribe();
       resolve({
@@ -74,6 +81,7 @@ async function once(configDir: string): Promise<Run> {
         captureAfterGrantMs: (frame.time - grantedAt) * 1000,
         toCaptureMs: (subscribedAt - grantedAt) * 1000,
         toOpenCallMs: (startedAt - grantedAt) * 1000,
+        toFirstCallbackMs: (firstCallback - grantedAt) * 1000,
       });
     });
   });

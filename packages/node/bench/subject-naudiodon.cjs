@@ -24,13 +24,22 @@ input.on('data', (chunk) => {
 });
 input.on('error', (error) => console.error(`naudiodon: ${error.message}`));
 input.start();
+// Steady state from warmSeconds on, as in subject-capture.ts.
+const warmSeconds = Math.min(5, seconds / 4);
+let cpuWarm;
 setTimeout(() => {
+  cpuWarm = process.cpuUsage();
+}, warmSeconds * 1000);
+setTimeout(() => {
+  const steady = process.cpuUsage(cpuWarm);
   input.quit(() => {
     const cpu = process.cpuUsage(cpuBefore);
     const frames = bytes / 4 / channels;
     console.log(
       `RESULT ${JSON.stringify({
         cpuSeconds: (cpu.user + cpu.system) / 1e6,
+        steadyCpuSeconds: (steady.user + steady.system) / 1e6,
+        steadySeconds: seconds - warmSeconds,
         frames,
         expectedFrames: seconds * rate,
         framesLost: null,

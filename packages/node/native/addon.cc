@@ -192,6 +192,7 @@ struct StreamCore {
   std::atomic<uint64_t> framesLost{0};
   std::atomic<uint64_t> inputOverflows{0};
   std::atomic<uint64_t> callbacks{0};
+  std::atomic<double> firstCallbackTime{0};  // CLOCK_MONOTONIC seconds of the first callback, 0 before it
 };
 
 // Worker thread: stop and close the PortAudio stream, if there is one.
@@ -408,6 +409,8 @@ class CaptureStream : public Napi::ObjectWrap<CaptureStream> {
     stats.Set("inputOverflows", Napi::Number::New(env, static_cast<double>(core_->inputOverflows.load())));
     stats.Set("callbacks", Napi::Number::New(env, static_cast<double>(core_->callbacks.load())));
     stats.Set("framesDelivered", Napi::Number::New(env, static_cast<double>(framesRead_)));
+    stats.Set("wakes", Napi::Number::New(env, static_cast<double>(wakes_)));
+    stats.Set("firstCallbackTime", Napi::Number::New(env, core_->firstCallbackTime.load(std::memory_order_relaxed)));
     stats.Set("active", Napi::Boolean::New(env, core_->active.load() && !core_->closing.load()));
     return stats;
   }
@@ -417,10 +420,11 @@ class CaptureStream : public Napi::ObjectWrap<CaptureStream> {
                      PaStreamCallbackFlags flags, void* userData) {
     auto* core = static_cast<StreamCore*>(userData);
     if (core->closing.load(std::memory_order_relaxed)) return paAbort;
-    core->callbacks.fetch_add(1, std::memory_order_relaxed);
+    uint64_t callbackIndex = core->callbacks.fetch_add(1, std::memory_order_relaxed);
     if ((flags & paInputOverflow) != 0) core->inputOverflows.fetch_add(1, std::memory_order_relaxed);
 
     double now = MonotonicSeconds();
+    if (callbackIndex == 0) core->firstCallbackTime.store(now, std::memory_order_relaxed);
     double time = now - static_cast<double>(frameCount) / core->sampleRate;
     if (timeInfo != nullptr && timeInfo->inputBufferAdcTime > 0 && timeInfo->currentTime >= timeInfo->inputBufferAdcTime &&
         timeInfo->currentTime - timeInfo->inputBufferAdcTime < 5.0) {
@@ -449,13 +453,19 @@ class CaptureStream : public Napi::ObjectWrap<CaptureStream> {
     uv_async_send(core->wake);
   }
 
-  // JS thread: hand every complete buffer to onData, then report an unexpected end.
+  // JS thread: hand every complete buffer to onData, then report an unexpected end. Buffers that
+  // queued up since the last wake (PulseAudio hands PortAudio 20 ms at once: two 10 ms callbacks
+  // back to back) go out in one callback scope, so Node's per-callback bookkeeping (async hooks,
+  // the tick queue, microtasks) runs once per wake, after the last of them.
   void OnWake() {
     Napi::Env env = Env();
     Napi::HandleScope scope(env);
     StreamCore& core = *core_;
+    wakes_++;
     size_t bufferSamples = static_cast<size_t>(framesPerBuffer_) * core.channels;
+    std::unique_ptr<Napi::CallbackScope> callbackScope;
     while (!core.closing.load() && core.samples && core.samples->readable() >= bufferSamples) {
+      if (!callbackScope) callbackScope = std::make_unique<Napi::CallbackScope>(env, *asyncContext_);
       Napi::Float32Array samples = DeliveryBuffer(env, bufferSamples);
       core.samples->read(samples.Data(), bufferSamples);
       TimeMark next;
@@ -466,8 +476,9 @@ class CaptureStream : public Napi::ObjectWrap<CaptureStream> {
       double time = SmoothedTime(currentMark_.time + static_cast<double>(framesRead_ - currentMark_.frame) / core.sampleRate);
       framesRead_ += framesPerBuffer_;
       napi_value args[] = {samples, Napi::Number::New(env, time), Napi::Number::New(env, static_cast<double>(core.framesLost.load()))};
-      Call(onData_, args, 3);
+      CallInScope(onData_, args, 3);
     }
+    callbackScope.reset();
     if (!core.closing.load() && core.finished.load() && !endReported_) {
       endReported_ = true;
       napi_value args[] = {Napi::String::New(env, "stopped"), Napi::String::New(env, "the input stream stopped by itself")};
@@ -511,6 +522,17 @@ class CaptureStream : public Napi::ObjectWrap<CaptureStream> {
     return lineTime_ + static_cast<double>(framesRead_ - lineFrame_) / core_->sampleRate;
   }
 
+  // Inside OnWake's callback scope: a plain call (the scope does what MakeCallback would).
+  void CallInScope(Napi::FunctionReference& callback, const napi_value* args, size_t count) {
+    Napi::Env env = Env();
+    napi_value result;
+    napi_call_function(env, Value(), callback.Value(), count, args, &result);
+    if (env.IsExceptionPending()) {
+      Napi::Error error = env.GetAndClearPendingException();
+      napi_fatal_exception(env, error.Value());
+    }
+  }
+
   void Call(Napi::FunctionReference& callback, const napi_value* args, size_t count) {
     Napi::Env env = Env();
     callback.MakeCallback(Value(), count, args, *asyncContext_);
@@ -536,6 +558,7 @@ class CaptureStream : public Napi::ObjectWrap<CaptureStream> {
 
   // JS thread only.
   uint64_t framesRead_ = 0;
+  uint64_t wakes_ = 0;
   TimeMark currentMark_{0, 0};
   bool lineKnown_ = false;
   double lineTime_ = 0;

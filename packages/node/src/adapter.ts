@@ -20,6 +20,8 @@ import {
   openCapture,
   preparePortAudio,
 } from './capture/index.js';
+import { offerScan, type ScanAhead, scanAhead } from './capture/scan-ahead.js';
+import { DEFAULT_TIMEOUT_SECONDS } from './capture/timeout.js';
 import { assertAppId } from './permission/app-id.js';
 import { askInTerminal } from './permission/prompt.js';
 import { nodeRecovery } from './permission/recovery.js';
@@ -135,15 +137,31 @@ export function createNodeAdapter(options: NodeAdapterOptions): NodeAdapter {
     // While the user reads the question (after it is shown: loading the addon takes a moment), so
     // that a grant opens the device without waiting for PortAudio.
     setImmediate(preparePortAudio);
-    const answer = await askInTerminal(
-      { appName: appName ?? request.appName ?? appId, usageDescription: request.usageDescription },
-      {
-        signal,
-        ...(input === undefined ? {} : { input }),
-        ...(output === undefined ? {} : { output }),
-        ...(interactive === undefined ? {} : { interactive }),
-      },
-    );
+    // And the inputs, kept current while the question is open: a grant then opens the device
+    // without a scan. Scanning opens nothing.
+    let inputs: ScanAhead | undefined;
+    let asked = true;
+    setImmediate(() => {
+      if (asked) inputs = scanAhead(captureOptions.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS);
+    });
+    let answer: RecordPermission | undefined;
+    try {
+      answer = await askInTerminal(
+        { appName: appName ?? request.appName ?? appId, usageDescription: request.usageDescription },
+        {
+          signal,
+          ...(input === undefined ? {} : { input }),
+          ...(output === undefined ? {} : { output }),
+          ...(interactive === undefined ? {} : { interactive }),
+        },
+      );
+    } finally {
+      // Offered before the decision is written, so the next open does not scan; that open is the
+      // session's, after prompt() resolves, that is after the write.
+      asked = false;
+      offerScan(answer === 'granted' ? inputs?.take() : undefined);
+      inputs?.stop();
+    }
     // A dismissal is no decision: nothing is remembered and the next request asks again.
     if (answer === 'undetermined') return answer;
     try {

@@ -1,6 +1,6 @@
 // What `pactl --format=json list sources` says, read into inputs: no sound server needed.
 import { describe, expect, test } from 'vitest';
-import { parseSources } from '../src/capture/sound-server.js';
+import { isDeviceEvent, parseSources } from '../src/capture/sound-server.js';
 
 describe('parseSources (pactl --format=json list sources)', () => {
   test('each source: its name, description, channels and rate from the sample spec; the default marked', () => {
@@ -35,5 +35,20 @@ describe('parseSources (pactl --format=json list sources)', () => {
   test('not a list: no sources; not JSON: a SyntaxError (the caller then uses PortAudio’s list)', () => {
     expect(parseSources('{}', '')).toEqual([]);
     expect(() => parseSources('Source #0', '')).toThrow(SyntaxError);
+  });
+});
+
+describe('isDeviceEvent (pactl subscribe lines)', () => {
+  test('a source added or removed, or a server change (a new default), can change the inputs', () => {
+    expect(isDeviceEvent("Event 'new' on source #3")).toBe(true);
+    expect(isDeviceEvent("Event 'remove' on source #3")).toBe(true);
+    expect(isDeviceEvent("Event 'change' on server #0")).toBe(true);
+  });
+
+  test('a capture stream opening or closing (a source-output), a client or a source state change cannot', () => {
+    expect(isDeviceEvent("Event 'new' on source-output #161")).toBe(false);
+    expect(isDeviceEvent("Event 'remove' on source-output #161")).toBe(false);
+    expect(isDeviceEvent("Event 'change' on source #0")).toBe(false);
+    expect(isDeviceEvent("Event 'new' on client #635")).toBe(false);
   });
 });

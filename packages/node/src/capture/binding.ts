@@ -35,6 +35,10 @@ export interface NativeStreamStats {
   inputOverflows: number;
   callbacks: number;
   framesDelivered: number;
+  /** Times the JS thread woke to deliver (one wake hands out every buffer queued by then). */
+  wakes: number;
+  /** CLOCK_MONOTONIC seconds of PortAudio's first callback; 0 before it. */
+  firstCallbackTime: number;
   active: boolean;
 }
 

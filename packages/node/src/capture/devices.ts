@@ -99,10 +99,15 @@ export function assertDeviceSelector(selector: unknown): asserts selector is Dev
 
 /**
  * Find the input to open: by id, exact name, then (PortAudio's devices, also when a sound server
- * lists its sources) PortAudio index, id or name, then a unique part of a name.
+ * lists its sources) PortAudio index, id or name, then a unique part of a name. `scanned`: a
+ * current scan made already (see scan-ahead.ts).
  */
-export async function findDevice(selector: DeviceSelector | undefined, timeoutSeconds: number): Promise<InputEntry> {
-  const inputs = await scanInputs(timeoutSeconds);
+export async function findDevice(
+  selector: DeviceSelector | undefined,
+  timeoutSeconds: number,
+  scanned?: Promise<InputEntry[]>,
+): Promise<InputEntry> {
+  const inputs = await (scanned ?? scanInputs(timeoutSeconds));
   const found = pick(inputs, selector);
   if (found) return found;
   const native = inputs.some((entry) => entry.watched) ? (await listNative(true, timeoutSeconds)).map(nativeEntry) : [];

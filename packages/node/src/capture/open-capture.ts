@@ -7,10 +7,11 @@ import {
   resolveFormat,
 } from '@micgate/core';
 import { Observable, type Subscription } from 'rxjs';
-import { loadBinding, type NativeCaptureStream } from './binding.js';
+import { loadBinding, type NativeCaptureStream, type NativeStreamStats } from './binding.js';
 import { assertDeviceSelector, type DeviceSelector, findDevice } from './devices.js';
 import { inputDeviceChanges } from './device-changes.js';
 import { mapOpenError } from './errors.js';
+import { takeOfferedScan } from './scan-ahead.js';
 import { DEFAULT_TIMEOUT_SECONDS, serverTimeoutError, withTimeout } from './timeout.js';
 
 export interface CaptureOptions {
@@ -139,7 +140,7 @@ export function openCapture(format: AudioFormat, options: CaptureOptions = {}): 
 
     let deviceName = selector === undefined ? 'default' : String(selector);
     const open = async () => {
-      const entry = await findDevice(selector, timeoutSeconds);
+      const entry = await findDevice(selector, timeoutSeconds, takeOfferedScan(timeoutSeconds));
       const { device } = entry;
       deviceName = device.name ?? device.id;
       if (closed) return;
@@ -240,6 +241,11 @@ export function captureStats(): CaptureStats {
   }
   const openStreams = closedTotals.opened === 0 ? 0 : loadBinding().openStreamCount();
   return { openStreams, opened: closedTotals.opened, framesLost, inputOverflows };
+}
+
+/** The addon's own figures for each open capture (benchmarks: wakes, first callback). */
+export function liveStreamStats(): NativeStreamStats[] {
+  return [...live].map((stream) => stream.stats());
 }
 
 /** PortAudio's version text, e.g. for a diagnostics line. */

@@ -80,9 +80,7 @@ export function serverEvents(): Observable<void> {
       pending += chunk;
       const lines = pending.split('\n');
       pending = lines.pop() ?? '';
-      // "Event 'new' on source #3", "Event 'remove' on source #3", "Event 'change' on server #…";
-      // a source's 'change' is mostly its state (idle/running) as clients come and go: not a device change.
-      if (lines.some((line) => /'(new|remove)' on source\b|on server\b/.test(line))) subscriber.next();
+      if (lines.some(isDeviceEvent)) subscriber.next();
     });
     const end = (error: Error) => {
       if (ended) return;
@@ -98,6 +96,16 @@ export function serverEvents(): Observable<void> {
       child.kill();
     };
   });
+}
+
+/**
+ * Whether a `pactl subscribe` line can change the inputs: "Event 'new' on source #3", "Event
+ * 'remove' on source #3", "Event 'change' on server #…" (a new default). Not a source's 'change'
+ * (mostly its state, idle or running, as clients come and go), nor a source-output's 'new' or
+ * 'remove': those are capture streams opening and closing, ours among them.
+ */
+export function isDeviceEvent(line: string): boolean {
+  return /'(new|remove)' on source #|on server\b/.test(line);
 }
 
 function pactl(args: string[], timeoutSeconds: number): Promise<string> {
