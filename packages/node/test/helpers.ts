@@ -5,8 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
-/** The built package: child processes run what users run. */
-export const distIndex = join(packageDir, 'dist', 'index.js');
+/** The built CLI: child processes run what users run. */
 export const micgateBin = join(packageDir, 'dist', 'cli.js');
 
 /** A fresh folder for one test; remove it with the returned function. */

@@ -6,7 +6,6 @@
 //   portAudioVersion()               → diagnostics.
 //   preparePortAudio()               → start PortAudio ahead of a likely open (no stream, nothing captured).
 // The addon loads on first use, so importing this module never needs it built.
-export type { NativeDevice } from './binding.js';
 export { inputDeviceChanges } from './device-changes.js';
 export { type DeviceSelector, listInputDevices } from './devices.js';
 export {

@@ -1,4 +1,4 @@
-export { assertAppId, isAppId } from './app-id.js';
+export { isAppId } from './app-id.js';
 export { defaultConfigDir } from './config-dir.js';
 export { StoreDamagedError, StoreInsecureError, StoreVersionError } from './errors.js';
 export {
