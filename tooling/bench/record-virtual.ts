@@ -161,8 +161,8 @@ const push = (path: Path, fanOut: number, result: Result) => {
 };
 /**
  * One path at one fan-out in this process, after WARM_UPS runs of it: the paths with more code
- * take V8 more runs to optimize (after one run of 20 s the mock device alone measured 0.3-0.5 of
- * the bare loop, after five 0.8-0.9), and the benchmark compares per-buffer costs, not warm-ups.
+ * take V8 more runs to optimize (after one run of 20 s the mock device alone measured about 0.3
+ * of the bare loop, after five 0.8-0.9), and the benchmark compares per-buffer costs, not warm-ups.
  * Heap growth is over the last three runs (two warm-ups and the measured run), from and to a full
  * collection: a heap that grew with the recorded time would show it three times over.
  */
