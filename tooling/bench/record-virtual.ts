@@ -4,7 +4,7 @@
  * 100 subscribers (the bare loop calls its callback as many times per buffer). Prints frames/s of
  * CPU time for each path, its ratio to the bare loop at the same fan-out, and heap growth.
  * CPU time, not wall time: the benchmark machines are shared, and other processes' time is not ours.
- * Each measurement runs in a fresh process, after one warm-up run of the same path.
+ * Each measurement runs in a fresh process, after five warm-up runs of the same path (see measure()).
  * Usage: bench [--seconds 60] [--rounds 3] [--subscribers 1,10,100] [--json FILE]
  */
 import { execFileSync } from 'node:child_process';
@@ -64,32 +64,46 @@ interface Result {
   heapGrowthBytes: number;
 }
 
-/** The floor: a plain loop making the frames the mock device makes, handing each to `work` `fanOut` times. */
-function bareLoop(fanOut: number): Result {
+/** Heap in use after a full collection. */
+function collectedHeap(): number {
   gc();
-  const heapBefore = process.memoryUsage().heapUsed;
-  const started = cpuSeconds();
+  return process.memoryUsage().heapUsed;
+}
+
+/** One buffer of the signal from frame `start`, every channel the same: what the mock device does per buffer. */
+function fillBuffer(samples: Float32Array, start: number): void {
   const { framesPerBuffer, channels, sampleRate } = format;
-  for (let start = 0; start < totalFrames; start += framesPerBuffer) {
-    const samples = new Float32Array(framesPerBuffer * channels);
-    for (let i = 0; i < framesPerBuffer; i++) {
-      const value = signal.sampleAt(start + i, sampleRate);
-      for (let c = 0; c < channels; c++) samples[i * channels + c] = value;
-    }
-    const frame = { samples };
-    for (let s = 0; s < fanOut; s++) work(frame);
+  for (let i = 0; i < framesPerBuffer; i++) {
+    const value = signal.sampleAt(start + i, sampleRate);
+    for (let c = 0; c < channels; c++) samples[i * channels + c] = value;
   }
-  const elapsed = cpuSeconds() - started;
-  gc();
-  return { framesPerSecond: totalFrames / elapsed, heapGrowthBytes: process.memoryUsage().heapUsed - heapBefore };
+}
+
+/**
+ * The floor: a plain loop making the frames the mock device makes, one call per buffer (as a
+ * device callback is: V8 optimizes a function called per buffer better than one long loop),
+ * handing each to `work` `fanOut` times. One buffer is rewritten for each,
+ * as the mock device does (samples are valid during delivery).
+ */
+function bareLoop(fanOut: number): number {
+  const started = cpuSeconds();
+  const { framesPerBuffer, channels } = format;
+  const samples = new Float32Array(framesPerBuffer * channels);
+  for (let start = 0; start < totalFrames; start += framesPerBuffer) bareBuffer(samples, start, fanOut);
+  return totalFrames / (cpuSeconds() - started);
+}
+
+/** One buffer of the bare loop: filled, then handed to `work` `fanOut` times. */
+function bareBuffer(samples: Float32Array, start: number, fanOut: number): void {
+  fillBuffer(samples, start);
+  const frame = { samples };
+  for (let s = 0; s < fanOut; s++) work(frame);
 }
 
 /** The mock device's own stream, no session: what record() adds to the device is the gap between this and granted. */
-function deviceAlone(fanOut: number): Result {
+function deviceAlone(fanOut: number): number {
   const clock = new VirtualClock();
   const platform = createMockPlatform({ scheduler: clock, signal });
-  gc();
-  const heapBefore = process.memoryUsage().heapUsed;
   const started = cpuSeconds();
   const device = platform.adapter.capture(format);
   // Fan-out by hand: one device stream, each frame to the work `fanOut` times.
@@ -99,12 +113,11 @@ function deviceAlone(fanOut: number): Result {
   clock.advanceSync((totalFrames / format.sampleRate) * 1000);
   const elapsed = cpuSeconds() - started;
   subscription.unsubscribe();
-  gc();
-  return { framesPerSecond: totalFrames / elapsed, heapGrowthBytes: process.memoryUsage().heapUsed - heapBefore };
+  return totalFrames / elapsed;
 }
 
 /** The same audio through a session on virtual time: the device path (granted) or the silence path (denied). */
-async function throughRecord(decision: 'granted' | 'denied', fanOut: number): Promise<Result> {
+async function throughRecord(decision: 'granted' | 'denied', fanOut: number): Promise<number> {
   const clock = new VirtualClock();
   const platform = createMockPlatform({ scheduler: clock, signal });
   platform.user.changeSetting(decision);
@@ -112,8 +125,6 @@ async function throughRecord(decision: 'granted' | 'denied', fanOut: number): Pr
   await firstValueFrom(session.recordPermission$);
   const counts = new Array<number>(fanOut).fill(0);
   let gatedFrames = 0;
-  gc();
-  const heapBefore = process.memoryUsage().heapUsed;
   const started = cpuSeconds();
   const recording = session.record(format);
   const subscriptions: Subscription[] = [];
@@ -130,8 +141,6 @@ async function throughRecord(decision: 'granted' | 'denied', fanOut: number): Pr
   const elapsed = cpuSeconds() - started;
   for (const subscription of subscriptions) subscription.unsubscribe();
   session.close();
-  gc();
-  const heapGrowthBytes = process.memoryUsage().heapUsed - heapBefore;
   const frames = counts[0]!;
   // Silence covers the device's start-up, so the granted path may deliver one extra (silent) buffer.
   if (Math.abs(frames - totalFrames) > format.framesPerBuffer)
@@ -139,9 +148,10 @@ async function throughRecord(decision: 'granted' | 'denied', fanOut: number): Pr
   if (counts.some((count) => count !== frames)) throw new Error(`subscribers saw different frame counts: ${counts}`);
   const expectedGated = decision === 'denied' ? frames : format.framesPerBuffer;
   if (gatedFrames > expectedGated) throw new Error(`unexpected gating: ${gatedFrames}/${frames} frames gated`);
-  return { framesPerSecond: frames / elapsed, heapGrowthBytes };
+  return frames / elapsed;
 }
 
+const WARM_UPS = 5;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 type Path = 'bare' | 'device' | 'granted' | 'denied';
 const runs = new Map<string, Result[]>();
@@ -149,12 +159,23 @@ const push = (path: Path, fanOut: number, result: Result) => {
   const key = `${path}/${fanOut}`;
   runs.set(key, [...(runs.get(key) ?? []), result]);
 };
-/** One path at one fan-out, warmed up first, in this process. */
+/**
+ * One path at one fan-out in this process, after WARM_UPS runs of it: the paths with more code
+ * take V8 more runs to optimize (after one run of 20 s the mock device alone measured about 0.3
+ * of the bare loop, after five 0.8-0.9), and the benchmark compares per-buffer costs, not warm-ups.
+ * Heap growth is over the last three runs (two warm-ups and the measured run), from and to a full
+ * collection: a heap that grew with the recorded time would show it three times over.
+ */
 async function measure(path: Path, fanOut: number): Promise<Result> {
   const once = () =>
     path === 'bare' ? bareLoop(fanOut) : path === 'device' ? deviceAlone(fanOut) : throughRecord(path, fanOut);
-  await once();
-  return once();
+  let heapBefore = 0;
+  for (let run = 0; run < WARM_UPS; run++) {
+    if (run === WARM_UPS - 2) heapBefore = collectedHeap();
+    await once();
+  }
+  const framesPerSecond = await once();
+  return { framesPerSecond, heapGrowthBytes: collectedHeap() - heapBefore };
 }
 
 if (values.child) {

@@ -177,12 +177,14 @@ export function captureAudio(
       });
       node = worklet;
       const rate = audio.sampleRate;
+      const deliver = (samples: Float32Array, startFrame: number) =>
+        subscriber.next({ samples, frames: framesPerBuffer, sampleRate, channels, time: startFrame / rate });
       worklet.port.onmessage = (event: MessageEvent<CaptureMessage>) => {
         if (closed) return;
         const message = event.data;
-        // A number only ever comes from a processor given a ring.
-        const { samples, startFrame } = typeof message === 'number' ? ring!.read(message) : message;
-        subscriber.next({ samples, frames: framesPerBuffer, sampleRate, channels, time: startFrame / rate });
+        // A number only ever comes from a processor given a ring: its slot is lent for the delivery.
+        if (typeof message === 'number') ring!.read(message, deliver);
+        else deliver(message.samples, message.startFrame);
       };
 
       step = 'stream';

@@ -1,7 +1,7 @@
 // What the SharedArrayBuffer ring test and the transfer fallback test share: the same capture,
 // checked the same way, and a look at what the capture worklet posts to the main thread.
 import { type DeviceFrame, measureLevel } from '@micgate/core';
-import { firstValueFrom, type Observable, take, toArray } from 'rxjs';
+import { firstValueFrom, map, type Observable, take, toArray } from 'rxjs';
 import { expect } from 'vitest';
 import { FAKE_MICROPHONE, measureFrequency } from '@micgate/chromium-rig/page';
 
@@ -28,12 +28,31 @@ export function watchPortMessages(): { messages: unknown[]; dispose(): void } {
   return { messages, dispose: () => Object.defineProperty(MessagePort.prototype, 'onmessage', descriptor) };
 }
 
-/** `count` frames once the fake microphone's sine has started (its first buffers can be silent). */
-export async function toneFrames(frames$: Observable<DeviceFrame>, count: number): Promise<DeviceFrame[]> {
-  const all = await firstValueFrom(frames$.pipe(take(count + 30), toArray()));
-  const start = all.findIndex((frame) => measureLevel(frame.samples).peak > 0.1);
+/**
+ * `count` frames once the fake microphone's sine has started (its first buffers can be silent),
+ * each with its samples copied on arrival (they are valid during delivery only), and whether each
+ * was delivered in shared memory (a view into the ring) rather than in an array of its own.
+ */
+export async function toneFrames(
+  frames$: Observable<DeviceFrame>,
+  count: number,
+): Promise<{ frames: DeviceFrame[]; shared: boolean[] }> {
+  const all = await firstValueFrom(
+    frames$.pipe(
+      map((frame) => ({ frame: { ...frame, samples: frame.samples.slice() }, shared: isShared(frame.samples) })),
+      take(count + 30),
+      toArray(),
+    ),
+  );
+  const start = all.findIndex(({ frame }) => measureLevel(frame.samples).peak > 0.1);
   expect(start, 'the sine arrived within 30 buffers').toBeGreaterThanOrEqual(0);
-  return all.slice(start + 1, start + 1 + count);
+  const kept = all.slice(start + 1, start + 1 + count);
+  return { frames: kept.map(({ frame }) => frame), shared: kept.map(({ shared }) => shared) };
+}
+
+/** Whether `samples` lives in a SharedArrayBuffer (there is none on a page that is not cross-origin isolated). */
+export function isShared(samples: Float32Array): boolean {
+  return typeof SharedArrayBuffer === 'function' && samples.buffer instanceof SharedArrayBuffer;
 }
 
 function channel(frames: DeviceFrame[], index: number): Float32Array {
@@ -54,7 +73,6 @@ export function expectTone(
 ): void {
   for (const frame of frames) {
     expect(frame.samples).toBeInstanceOf(Float32Array);
-    expect(frame.samples.buffer).toBeInstanceOf(ArrayBuffer); // the subscriber's own, never shared memory
     expect(frame.samples).toHaveLength(framesPerBuffer * channels);
     expect(frame.sampleRate).toBe(sampleRate);
   }

@@ -27,8 +27,12 @@ afterEach(() => {
 test('not isolated: the worklet transfers each buffer, and the tone arrives as through the ring', async () => {
   expect(globalThis.crossOriginIsolated).toBe(false);
   const adapter = createBrowserAdapter({ getUserMedia: gate.getUserMedia });
-  const frames = await toneFrames(adapter.capture({ sampleRate: 48_000, channels: 1, framesPerBuffer: 1024 }), 40);
+  const { frames, shared } = await toneFrames(
+    adapter.capture({ sampleRate: 48_000, channels: 1, framesPerBuffer: 1024 }),
+    40,
+  );
   expectTone(frames, 48_000, 1, 1024);
+  expect(shared.some(Boolean)).toBe(false); // each buffer an array of its own
   expect(port.messages.length).toBeGreaterThanOrEqual(40);
   for (const message of port.messages) {
     expect(message).toEqual({ samples: expect.any(Float32Array), startFrame: expect.any(Number) });

@@ -25,14 +25,16 @@ export function createPacedClock(
       const startedAt = scheduler.now();
       let ticked = 0;
       const run: Subscription = scheduler.schedule(function pace(this: SchedulerAction<undefined>) {
+        let due = startedAt + (ticked + 1) * periodMs;
         // Half a millisecond of leeway: timers fire on whole milliseconds.
-        while (startedAt + (ticked + 1) * periodMs <= scheduler.now() + 0.5) {
+        while (due <= scheduler.now() + 0.5) {
           const index = ticked;
           ticked += 1;
           tick(index, startedAt);
           if (task !== run) return; // the tick stopped this clock
+          due = startedAt + (ticked + 1) * periodMs;
         }
-        this.schedule(undefined, Math.max(0, startedAt + (ticked + 1) * periodMs - scheduler.now()));
+        this.schedule(undefined, Math.max(0, due - scheduler.now()));
       }, periodMs);
       task = run;
     },

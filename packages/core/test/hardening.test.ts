@@ -251,7 +251,8 @@ describe('17: a re-entrant change does not open the device while denied', () => 
       if (state === 'granted') mock.user.changeSetting('denied');
     });
     const frames: AudioFrame[] = [];
-    session.record(format).subscribe((frame) => frames.push(frame));
+    // Samples are valid while a frame is delivered: copy to keep.
+    session.record(format).subscribe((frame) => frames.push({ ...frame, samples: frame.samples.slice() }));
     await clock.advance(30);
     mock.user.changeSetting('granted'); // emits synchronously, as third-party adapters may
     await clock.advance(100);

@@ -110,7 +110,11 @@ async function within<T>(clock: VirtualClock, promise: Promise<T>) {
 async function expectSilence(clock: VirtualClock, stream: Observable<AudioFrame>, format: AudioFormat) {
   const frames: AudioFrame[] = [];
   const errors: unknown[] = [];
-  const subscription = stream.subscribe({ next: (frame) => frames.push(frame), error: (error) => errors.push(error) });
+  // Samples are valid while a frame is delivered: copy to keep.
+  const subscription = stream.subscribe({
+    next: (frame) => frames.push({ ...frame, samples: frame.samples.slice() }),
+    error: (error) => errors.push(error),
+  });
   await clock.advance(bufferDuration(format) * 1000 * 3 + 0.5);
   subscription.unsubscribe();
   expect(errors).toEqual([]);

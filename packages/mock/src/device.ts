@@ -129,11 +129,15 @@ export class MockDevice {
       const sampleRate = this.fixedRate ?? format.sampleRate;
       const channels = this.fixedChannels ?? format.channels;
       const periodMs = (framesPerBuffer / sampleRate) * 1000;
+      const length = framesPerBuffer * channels;
+      // One buffer, rewritten for each delivery: samples are valid while a frame is delivered (copy to keep).
+      let samples = new Float32Array(length);
       let firstFrame: number | undefined;
       const clock = createPacedClock(this.scheduler, periodMs, (index, startedAt) => {
         // The microphone runs on wall time: its signal does not restart when a stream opens.
         firstFrame ??= Math.round((startedAt * sampleRate) / 1000);
-        const samples = new Float32Array(framesPerBuffer * channels);
+        // A consumer that transferred the buffer (postMessage with a transfer list) detached it.
+        if (samples.length !== length) samples = new Float32Array(length);
         play(this.signal, samples, firstFrame + index * framesPerBuffer, channels, sampleRate);
         subscriber.next({
           samples,

@@ -6,6 +6,8 @@ type Work<T> = (this: SchedulerAction<T>, state: T) => void;
 interface QueuedAction {
   due: number;
   order: number;
+  /** Whether it is in the clock's queue (a periodic task is taken out to run, then put back). */
+  queued: boolean;
   run(): void;
   unsubscribe(): void;
 }
@@ -14,6 +16,7 @@ interface QueuedAction {
 class VirtualAction<T> extends Subscription implements SchedulerAction<T>, QueuedAction {
   due = 0;
   order = 0;
+  queued = false;
   constructor(
     private readonly clock: VirtualClock,
     private readonly work: Work<T>,
@@ -85,13 +88,18 @@ export class VirtualClock implements SchedulerLike {
     this.dequeue(action);
     action.due = this.current + Math.max(0, delay);
     action.order = this.sequence++;
-    let index = this.queue.length;
-    while (index > 0 && isLater(this.queue[index - 1]!, action)) index--;
-    this.queue.splice(index, 0, action);
+    const queue = this.queue;
+    let index = queue.length;
+    while (index > 0 && isLater(queue[index - 1]!, action)) index--;
+    if (index === queue.length) queue.push(action);
+    else queue.splice(index, 0, action);
+    action.queued = true;
   }
 
   /** @internal */
   dequeue(action: QueuedAction): void {
+    if (!action.queued) return;
+    action.queued = false;
     const index = this.queue.indexOf(action);
     if (index >= 0) this.queue.splice(index, 1);
   }
@@ -99,6 +107,7 @@ export class VirtualClock implements SchedulerLike {
   private runDue(): void {
     while (this.queue[0] && this.queue[0].due <= this.current) {
       const action = this.queue.shift()!;
+      action.queued = false;
       try {
         action.run();
       } catch (error) {

@@ -49,9 +49,11 @@ test('capture opens the input the request names, the default without one; an id 
   const first = (request?: { device: string }) => {
     const frames: DeviceFrame[] = [];
     let failed: unknown;
-    const subscription = mock.adapter
-      .capture(format, request)
-      .subscribe({ next: (frame) => frames.push(frame), error: (error: unknown) => (failed = error) });
+    // Samples are valid while a frame is delivered (the mock reuses its buffer): copy to keep.
+    const subscription = mock.adapter.capture(format, request).subscribe({
+      next: (frame) => frames.push({ ...frame, samples: frame.samples.slice() }),
+      error: (error: unknown) => (failed = error),
+    });
     return { frames, failed: () => failed, subscription };
   };
   const usb = first({ device: 'usb' });
