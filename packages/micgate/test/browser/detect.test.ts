@@ -2,7 +2,7 @@ import { concat, measureTone } from '@micgate/conformance';
 import { clickPage, FAKE_MICROPHONE, setMicrophonePermission } from '@micgate/chromium-rig/page';
 import { createAudioSession, type RecordPermission } from 'micgate';
 import { createMockPlatform } from 'micgate/mock';
-import { filter, firstValueFrom, take, toArray } from 'rxjs';
+import { filter, firstValueFrom, map, take, toArray } from 'rxjs';
 import { afterEach, beforeAll, expect, test } from 'vitest';
 
 type Global = { micgate?: unknown };
@@ -62,15 +62,16 @@ test('with the bridge (an Electron renderer): the Electron adapter, whose permis
   // In Electron the broker also answers Chromium's own check; here the test grants it in Chromium.
   await setMicrophonePermission('granted');
   const recording = createAudioSession({ usageDescription });
-  const frames = await firstValueFrom(
+  const chunks = await firstValueFrom(
     recording.record({ sampleRate: 48_000, channels: 1, framesPerBuffer: 480 }).pipe(
       filter((frame) => !frame.gated),
+      map((frame) => frame.samples.slice()), // valid during delivery only: keep a copy
       take(100),
       toArray(),
     ),
   );
   recording.close();
-  const tone = measureTone(concat(frames.slice(30).map((frame) => frame.samples)), 48_000);
+  const tone = measureTone(concat(chunks.slice(30)), 48_000);
   expect(Math.abs(tone.frequency - FAKE_MICROPHONE.frequency) / FAKE_MICROPHONE.frequency).toBeLessThan(0.01);
 });
 

@@ -1,6 +1,6 @@
 // A newcomer's page: one dependency, `micgate`, resolved by Vite's browser conditions.
 import { createAudioSession } from 'micgate';
-import { filter, firstValueFrom, take, toArray } from 'rxjs';
+import { filter, firstValueFrom, map, take, toArray } from 'rxjs';
 
 declare global {
   interface Window {
@@ -16,14 +16,16 @@ document.getElementById('record')!.addEventListener('click', () => {
 
 async function recordOneSecond(): Promise<{ adapter: string; samples: number[] }> {
   const session = createAudioSession({ usageDescription: 'Records one second for the test.' });
-  const frames = await firstValueFrom(
+  // A frame's samples are valid during its delivery only: keep a copy.
+  const chunks = await firstValueFrom(
     session.record({ sampleRate: 48_000, channels: 1, framesPerBuffer: 480 }).pipe(
       filter((frame) => !frame.gated),
+      map((frame) => Array.from(frame.samples)),
       take(100),
       toArray(),
     ),
   );
   session.close();
-  return { adapter: session.adapter.name, samples: frames.flatMap((frame) => Array.from(frame.samples)) };
+  return { adapter: session.adapter.name, samples: chunks.flat() };
 }
 document.getElementById('state')!.textContent = 'ready';
