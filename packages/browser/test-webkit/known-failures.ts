@@ -23,9 +23,14 @@ export const KNOWN_WEBKIT_FAILURES: ReadonlyArray<readonly [RegExp, string]> = [
 
 /**
  * Pass most runs, fail some under load: the denied recording whose first frame can still say
- * prompt-open (the site's denial, set from outside, reads `prompt` until the page has asked once).
+ * prompt-open (the site's denial, set from outside, reads `prompt` until the page has asked once);
+ * the tone after a replug, which WebKitGTK's capture drops short stretches of (once in six runs it
+ * measured 1020.5 Hz for 1000 Hz, outside the suite's 1%).
  */
-export const FLAKY_IN_WEBKIT: readonly RegExp[] = [/^silence reasons: a denied recording says denied on every frame/];
+export const FLAKY_IN_WEBKIT: readonly RegExp[] = [
+  /^silence reasons: a denied recording says denied on every frame/,
+  /^device survival: by default one subscription lives through an unplug/,
+];
 
 /** The suite test's own title: the page names it "<suite> > <title>". */
 export function titleOf(name: string): string {
