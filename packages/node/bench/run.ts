@@ -6,12 +6,19 @@
 //   naudiodon    — if it builds here
 // and the delay from the grant to the first device sample.
 //
+// The micgate subjects run as plain JavaScript, as an app runs the built package: bundled here
+// with esbuild from the same TypeScript source, then run by node with no loader (under tsx each
+// process also carried tsx's loader thread and its transforms). Every subject runs --rounds times
+// (default 3), in an order rotated each round; the table gives each one's median, and its ratio to
+// the C loop as the median of the per-round ratios (one open of a PortAudio stream can cost twice
+// another's CPU in PulseAudio's and PortAudio's threads, so one run each decides little).
+//
 // With --scale, then the C loop and record() at 1, 2 and 8 channels × 16, 48 and 192 kHz (10 ms
 // buffers), each pair side by side, and record() with 1, 10 and 100 subscribers to one recording.
 // --json: the tables go to stderr, and stdout gets one JSON document with every number (for the
 // root benchmark runner and tracking).
 //
-//   node --import tsx bench/run.ts [--seconds 60] [--rate 48000] [--channels 2] [--frames 480] [--grant-runs 20] [--scale] [--only-scale] [--only-grant] [--json]
+//   node --import tsx bench/run.ts [--seconds 60] [--rounds 3] [--rate 48000] [--channels 2] [--frames 480] [--grant-runs 20] [--scale] [--only-scale] [--only-grant] [--json]
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -20,6 +27,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { type AudioRig, attachRig, startRig } from '@micgate/audio-rig';
+import { build } from 'esbuild';
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const packageDir = join(benchDir, '..');
@@ -28,6 +36,7 @@ const { values } = parseArgs({
   args: process.argv.slice(2).filter((arg) => arg !== '--'),
   options: {
     seconds: { type: 'string', default: '60' },
+    rounds: { type: 'string', default: '3' },
     rate: { type: 'string', default: '48000' },
     channels: { type: 'string', default: '2' },
     frames: { type: 'string', default: '480' },
@@ -40,12 +49,16 @@ const { values } = parseArgs({
 });
 const seconds = Number(values.seconds);
 if (!(seconds > 0)) throw new Error(`--seconds must be a positive number; got ${values.seconds}`);
+const rounds = Number(values.rounds);
+if (!Number.isInteger(rounds) || rounds < 1)
+  throw new Error(`--rounds must be a whole number ≥ 1; got ${values.rounds}`);
 const formatArgs = [values.rate, values.channels, values.frames];
 // With --json, stdout carries only the JSON document.
 const say = (line: string) => (values.json ? process.stderr.write(`${line}\n`) : console.log(line));
 const report: Record<string, unknown> = {
   machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
   seconds,
+  rounds,
   format: {
     sampleRate: Number(values.rate),
     channels: Number(values.channels),
@@ -58,6 +71,8 @@ interface Result {
   /** The same from a few seconds in (V8's start-up work done), over `steadySeconds`. */
   steadyCpuSeconds?: number;
   steadySeconds?: number;
+  /** The steady CPU by thread (JS subjects): the JS thread, and every other thread together. */
+  steadyThreads?: { js: number; other: number };
   /** micgate subjects: PortAudio callbacks and JS-thread wakes of the addon. */
   callbacks?: number;
   wakes?: number;
@@ -143,6 +158,67 @@ function naudiodonReady(): string | undefined {
   return undefined;
 }
 
+/**
+ * A subject bundled to plain JavaScript: micgate's TypeScript source (the `@micgate/source`
+ * condition, the same code the packages build), with rxjs and node-gyp-build loaded from
+ * node_modules as an app's would be. Written beside the package (bench/.build) so that the addon
+ * is found from it as from the built package.
+ */
+async function bundleSubject(name: 'subject-capture'): Promise<string> {
+  const outfile = join(benchDir, '.build', `${name}.mjs`);
+  await build({
+    entryPoints: [join(benchDir, `${name}.ts`)],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    conditions: ['@micgate/source'],
+    external: ['rxjs', 'node-gyp-build'],
+    logLevel: 'warning',
+  });
+  return outfile;
+}
+
+interface Summary {
+  name: string;
+  /** The round with the median CPU (its other numbers go with it). */
+  median?: Result | undefined;
+  /** Medians of the per-round ratios to the floor's run of the same round. */
+  ratio?: number | undefined;
+  steadyRatio?: number | undefined;
+  ratioRange: string;
+  runs: (Result | { error: string })[];
+  error?: string | undefined;
+}
+
+function summarize(name: string, runs: (Result | Error)[], floor: (Result | Error)[]): Summary {
+  const each = runs.map((run) => (run instanceof Error ? { error: run.message } : run));
+  const done = runs.filter((run): run is Result => !(run instanceof Error));
+  if (done.length === 0) return { name, ratioRange: 'n/a', runs: each, error: (runs[0] as Error | undefined)?.message };
+  const byCpu = [...done].sort((a, b) => a.cpuSeconds - b.cpuSeconds);
+  const ratios: number[] = [];
+  const steadyRatios: number[] = [];
+  runs.forEach((run, round) => {
+    const base = floor[round];
+    if (run instanceof Error || !base || base instanceof Error) return;
+    ratios.push(run.cpuSeconds / base.cpuSeconds);
+    if (run.steadyCpuSeconds !== undefined && base.steadyCpuSeconds)
+      steadyRatios.push(run.steadyCpuSeconds / base.steadyCpuSeconds);
+  });
+  const middle = (list: number[]) =>
+    list.length === 0 ? undefined : [...list].sort((a, b) => a - b)[(list.length - 1) >> 1];
+  const sortedRatios = [...ratios].sort((a, b) => a - b);
+  return {
+    name,
+    median: byCpu[(byCpu.length - 1) >> 1],
+    ratio: middle(ratios),
+    steadyRatio: middle(steadyRatios),
+    ratioRange: sortedRatios.length === 0 ? 'n/a' : `${fmt(sortedRatios[0])}–${fmt(sortedRatios.at(-1))}`,
+    runs: each,
+  };
+}
+
 const fmt = (value: number | null | undefined, digits = 2) =>
   value == null || Number.isNaN(value) ? 'n/a' : value.toFixed(digits);
 
@@ -158,6 +234,7 @@ try {
   await rig.setSine(1000, 0.5);
   const env = { ...process.env, ...rig.env, MICGATE_RIG_DIR: rig.dir };
   const tsx = ['--expose-gc', '--conditions=@micgate/source', '--import', 'tsx'];
+  const capture = ['--expose-gc', await bundleSubject('subject-capture')];
   const limit = (seconds + 60) * 1000;
 
   say(
@@ -173,23 +250,11 @@ try {
     ],
     [
       'micgate record() (session, granted)',
-      () =>
-        runSubject(
-          process.execPath,
-          [...tsx, 'bench/subject-capture.ts', 'record', String(seconds), ...formatArgs],
-          env,
-          limit,
-        ),
+      () => runSubject(process.execPath, [...capture, 'record', String(seconds), ...formatArgs], env, limit),
     ],
     [
       'micgate openCapture() (adapter stream)',
-      () =>
-        runSubject(
-          process.execPath,
-          [...tsx, 'bench/subject-capture.ts', 'capture', String(seconds), ...formatArgs],
-          env,
-          limit,
-        ),
+      () => runSubject(process.execPath, [...capture, 'capture', String(seconds), ...formatArgs], env, limit),
     ],
     [
       'naudiodon 2.3.6',
@@ -205,30 +270,33 @@ try {
       },
     ],
   ];
-  const rows: [string, Result | Error][] = [];
-  for (const [name, run] of values['only-scale'] || values['only-grant'] ? [] : subjects) {
-    process.stderr.write(`running ${name}…\n`);
-    rows.push([
-      name,
-      await run().then(
+  const chosen = values['only-scale'] || values['only-grant'] ? [] : subjects;
+  // runs[subject][round]: each round runs every subject once, starting one further along.
+  const runs: (Result | Error)[][] = chosen.map(() => []);
+  for (let round = 0; round < rounds; round++) {
+    for (let k = 0; k < chosen.length; k++) {
+      const index = (round + k) % chosen.length;
+      const [name, run] = chosen[index]!;
+      process.stderr.write(`running ${name} (round ${round + 1}/${rounds})…\n`);
+      runs[index]![round] = await run().then(
         (result) => result as Result,
         (error: unknown) => error as Error,
-      ),
-    ]);
+      );
+    }
   }
-  report.subjects = rows.map(([name, result]) =>
-    result instanceof Error ? { name, error: result.message } : { name, ...result },
+  const summaries = chosen.map(([name], index) => summarize(name, runs[index]!, runs[0] ?? []));
+  report.subjects = summaries.map(({ name, median, ratio, steadyRatio, ratioRange, runs: each, error }) =>
+    error ? { name, error } : { name, ...median, ratio, steadyRatio, ratioRange, rounds: each },
   );
-  const floor = rows[0]?.[1];
-  const floorCpu = floor && !(floor instanceof Error) ? floor.cpuSeconds : Number.NaN;
-  const floorSteady = floor && !(floor instanceof Error) ? (floor.steadyCpuSeconds ?? Number.NaN) : Number.NaN;
   const header = [
     'subject',
     'CPU s',
     '% core',
     '× C loop',
-    'steady CPU s',
+    `× C, ${rounds} rounds`,
     'steady × C',
+    'JS thread ms/s',
+    'other threads ms/s',
     'wakes/s',
     'frames got/expected',
     'frames lost',
@@ -238,16 +306,20 @@ try {
     'GC ms',
     'heap Δ MB',
   ];
-  const table = rows.map(([name, result]) =>
-    result instanceof Error
-      ? [name, `not run: ${result.message}`]
+  const perSecond = (value: number | undefined, steadySeconds: number | undefined) =>
+    value === undefined || !steadySeconds ? 'n/a' : fmt((1000 * value) / steadySeconds, 1);
+  const table = summaries.map(({ name, median: result, ratio, steadyRatio, ratioRange, error }) =>
+    !result
+      ? [name, `not run: ${error}`]
       : [
           name,
           fmt(result.cpuSeconds, 3),
           fmt((100 * result.cpuSeconds) / seconds, 1),
-          fmt(result.cpuSeconds / floorCpu, 2),
-          fmt(result.steadyCpuSeconds, 3),
-          fmt((result.steadyCpuSeconds ?? Number.NaN) / floorSteady, 2),
+          fmt(ratio, 2),
+          ratioRange,
+          fmt(steadyRatio, 2),
+          perSecond(result.steadyThreads?.js, result.steadySeconds),
+          perSecond(result.steadyThreads?.other, result.steadySeconds),
           result.wakes == null ? 'n/a' : fmt(result.wakes / seconds, 1),
           `${result.frames}/${result.expectedFrames}`,
           result.framesLost == null
@@ -263,19 +335,23 @@ try {
   const widths = header.map((title, i) =>
     Math.max(title.length, ...table.map((row) => (row.length > 2 ? (row[i]?.length ?? 0) : 0))),
   );
-  if (rows.length > 0) say(header.map((title, i) => title.padEnd(widths[i]!)).join(' | '));
-  if (rows.length > 0) say(widths.map((width) => '-'.repeat(width)).join('-|-'));
+  if (table.length > 0) say(header.map((title, i) => title.padEnd(widths[i]!)).join(' | '));
+  if (table.length > 0) say(widths.map((width) => '-'.repeat(width)).join('-|-'));
   for (const row of table)
     say(
       row.length === 2
         ? `${row[0]!.padEnd(widths[0]!)} | ${row[1]}`
         : row.map((cell, i) => cell.padEnd(widths[i]!)).join(' | '),
     );
+  if (table.length > 0)
+    say(
+      `CPU s: the median round's; × C loop: the median of the rounds' ratios to the C loop of the same round (${rounds} rounds, the lowest–highest beside it).`,
+    );
 
   if (values.scale || values['only-scale']) {
     const loop = compileC(work, 'pa-loop');
     const record = (args: string[]) =>
-      runSubject(process.execPath, [...tsx, 'bench/subject-capture.ts', 'record', String(seconds), ...args], env, limit)
+      runSubject(process.execPath, [...capture, 'record', String(seconds), ...args], env, limit)
         .then((result) => result as Result)
         .catch((error: unknown) => error as Error);
     const cell = (result: Result | Error) =>

@@ -17,6 +17,7 @@ import { listNative } from '../src/capture/devices.js';
 import { captureStats, openCapture } from '../src/capture/index.js';
 import { liveStreamStats } from '../src/capture/open-capture.js';
 import { percentile } from './stats.js';
+import { threadCpuSince, threadCpuSeconds } from './thread-cpu.mjs';
 
 const [
   mode = 'record',
@@ -78,8 +79,10 @@ const heapTimer = setInterval(() => heapSamples.push(process.memoryUsage().heapU
 const warmSeconds = Math.min(5, seconds / 4);
 await new Promise((resolve) => setTimeout(resolve, warmSeconds * 1000));
 const cpuWarm = process.cpuUsage();
+const threadsWarm = threadCpuSeconds();
 await new Promise((resolve) => setTimeout(resolve, (seconds - warmSeconds) * 1000));
 const native = liveStreamStats();
+const steadyThreads = threadCpuSince(threadsWarm);
 for (const subscription of subscriptions) subscription.unsubscribe();
 const cpu = process.cpuUsage(cpuBefore);
 const steady = process.cpuUsage(cpuWarm);
@@ -95,6 +98,8 @@ console.log(
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
     steadyCpuSeconds: (steady.user + steady.system) / 1e6,
     steadySeconds: seconds - warmSeconds,
+    // The steady CPU by thread: the JS thread (micgate's code) and the others (PortAudio, PulseAudio, V8).
+    steadyThreads,
     // The addon's: PortAudio callbacks and JS-thread wakes (each wake delivers every buffer queued by then).
     callbacks: native.reduce((sum, stream) => sum + stream.callbacks, 0),
     wakes: native.reduce((sum, stream) => sum + stream.wakes, 0),

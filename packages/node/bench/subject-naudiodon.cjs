@@ -6,6 +6,8 @@ const seconds = Number(secondsText);
 const rate = Number(rateText);
 const channels = Number(channelsText);
 const naudiodon = require('naudiodon');
+// Loaded before the CPU window opens (an ES module: import() from CommonJS).
+const threadCpu = import('./thread-cpu.mjs');
 
 let bytes = 0;
 const cpuBefore = process.cpuUsage();
@@ -27,10 +29,15 @@ input.start();
 // Steady state from warmSeconds on, as in subject-capture.ts.
 const warmSeconds = Math.min(5, seconds / 4);
 let cpuWarm;
-setTimeout(() => {
-  cpuWarm = process.cpuUsage();
-}, warmSeconds * 1000);
-setTimeout(() => {
+let threadsWarm;
+threadCpu.then(({ threadCpuSeconds, threadCpuSince }) => {
+  setTimeout(() => {
+    cpuWarm = process.cpuUsage();
+    threadsWarm = threadCpuSeconds();
+  }, warmSeconds * 1000);
+  setTimeout(() => finish(threadCpuSince(threadsWarm)), seconds * 1000);
+});
+function finish(steadyThreads) {
   const steady = process.cpuUsage(cpuWarm);
   input.quit(() => {
     const cpu = process.cpuUsage(cpuBefore);
@@ -40,6 +47,7 @@ setTimeout(() => {
         cpuSeconds: (cpu.user + cpu.system) / 1e6,
         steadyCpuSeconds: (steady.user + steady.system) / 1e6,
         steadySeconds: seconds - warmSeconds,
+        steadyThreads,
         frames,
         expectedFrames: seconds * rate,
         framesLost: null,
@@ -50,4 +58,4 @@ setTimeout(() => {
     );
     process.exit(0);
   });
-}, seconds * 1000);
+}
