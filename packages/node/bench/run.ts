@@ -73,6 +73,8 @@ interface Result {
   steadySeconds?: number;
   /** The steady CPU by thread (JS subjects): the JS thread, and every other thread together. */
   steadyThreads?: { js: number; other: number };
+  /** micgate subjects: JS heap allocated per buffer in the steady window (null if a collection ran in it). */
+  bytesPerBuffer?: number | null;
   /** micgate subjects: PortAudio callbacks and JS-thread wakes of the addon. */
   callbacks?: number;
   wakes?: number;
@@ -305,6 +307,7 @@ try {
     'p99 ms',
     'GC ms',
     'heap Δ MB',
+    'B allocated/buffer',
   ];
   const perSecond = (value: number | undefined, steadySeconds: number | undefined) =>
     value === undefined || !steadySeconds ? 'n/a' : fmt((1000 * value) / steadySeconds, 1);
@@ -330,6 +333,7 @@ try {
           fmt(result.delayP99Ms),
           fmt(result.gcMs, 1),
           fmt((result.heapAfterMB ?? Number.NaN) - (result.heapBeforeMB ?? Number.NaN), 2),
+          result.bytesPerBuffer == null ? 'n/a' : fmt(result.bytesPerBuffer, 0),
         ],
   );
   const widths = header.map((title, i) =>

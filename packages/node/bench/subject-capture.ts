@@ -18,6 +18,7 @@ import { captureStats, openCapture } from '../src/capture/index.js';
 import { liveStreamStats } from '../src/capture/open-capture.js';
 import { percentile } from './stats.js';
 import { threadCpuSince, threadCpuSeconds } from './thread-cpu.mjs';
+import { allocatedSince, youngGenerationBytes } from './young-allocation.mjs';
 
 const [
   mode = 'record',
@@ -80,7 +81,12 @@ const warmSeconds = Math.min(5, seconds / 4);
 await new Promise((resolve) => setTimeout(resolve, warmSeconds * 1000));
 const cpuWarm = process.cpuUsage();
 const threadsWarm = threadCpuSeconds();
+const gcsWarm = gcCount;
+const buffersWarm = deviceFrames;
+const youngWarm = youngGenerationBytes(); // last: the readings above allocate
 await new Promise((resolve) => setTimeout(resolve, (seconds - warmSeconds) * 1000));
+const steadyAllocated = allocatedSince(youngWarm); // first: the readings below allocate
+const steadyBuffers = deviceFrames - buffersWarm;
 const native = liveStreamStats();
 const steadyThreads = threadCpuSince(threadsWarm);
 for (const subscription of subscriptions) subscription.unsubscribe();
@@ -100,6 +106,8 @@ console.log(
     steadySeconds: seconds - warmSeconds,
     // The steady CPU by thread: the JS thread (micgate's code) and the others (PortAudio, PulseAudio, V8).
     steadyThreads,
+    // JS heap allocated per delivered buffer in the steady window (undefined if a collection ran in it).
+    bytesPerBuffer: steadyAllocated === undefined || gcCount !== gcsWarm ? null : steadyAllocated / steadyBuffers,
     // The addon's: PortAudio callbacks and JS-thread wakes (each wake delivers every buffer queued by then).
     callbacks: native.reduce((sum, stream) => sum + stream.callbacks, 0),
     wakes: native.reduce((sum, stream) => sum + stream.wakes, 0),
