@@ -1,3 +1,6 @@
+// Imported, not the global: Node loads the global `performance` on first use (~2 ms), which was
+// the moment of the grant (offerScan).
+import { performance } from 'node:perf_hooks';
 import { type InputEntry, scanInputs } from './devices.js';
 import { serverEvents } from './sound-server.js';
 
