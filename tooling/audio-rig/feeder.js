@@ -6,12 +6,13 @@
 //   {"cmd":"sine","frequency":440,"amplitude":0.5}  → {"ok":true,"frequency":440,"amplitude":0.5,"switchAt":12.3,...}
 //   {"cmd":"status"} → {"ok":true,...}     {"cmd":"quit"} → {"ok":true} then exit
 // When pacat dies (the sink was unloaded: "unplugged"), it is restarted every RETRY_MS until the
-// sink exists again.
+// sink exists again. It also runs the keeper stream (keeper.js) on the sink's monitor.
 import { spawn } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { setPriority } from 'node:os';
 import { dirname } from 'node:path';
+import { startKeeper } from './keeper.js';
 
 const [socketPath, sinkName = 'vmic', rateText = '48000', frequencyText = '440', amplitudeText = '0.5'] =
   process.argv.slice(2);
@@ -126,6 +127,7 @@ function handle(command) {
         writtenSeconds: written / RATE,
         playedSeconds,
         restarts,
+        keeping: keeper.connected(),
         pid: process.pid,
       };
     case 'reconnect':
@@ -144,6 +146,7 @@ function quit() {
   quitting = true;
   clearInterval(timer);
   server.close();
+  keeper.stop();
   pacat?.kill('SIGTERM');
   rmSync(socketPath, { force: true });
   setTimeout(() => process.exit(0), 50);
@@ -187,3 +190,4 @@ setInterval(() => {
   if (!existsSync(rigDir)) quit();
 }, 1_000).unref();
 startPacat();
+const keeper = startKeeper(`${sinkName}.monitor`, RATE);

@@ -34,6 +34,8 @@ export interface AudioRig {
     writtenSeconds: number;
     playedSeconds: number;
     restarts: number;
+    /** The keeper stream (see KEEPER_NAME) is open on the microphone. */
+    keeping: boolean;
     pid: number;
   }>;
   /** Remove the virtual microphone (unload its sink): open captures lose their device. */
@@ -54,13 +56,18 @@ export interface AudioRig {
   removeSource(name: string): Promise<void>;
   /** The names of PulseAudio's sources now (`vmic.monitor` while plugged in, and each added one). */
   sources(): Promise<string[]>;
-  /** Capture streams PulseAudio has open on its sources right now. */
+  /** Capture streams PulseAudio has open on its sources right now, the rig's own keeper stream left out. */
   sourceOutputs(): Promise<number>;
   /** Stop the feeder and the daemon and remove the folder. */
   stop(): Promise<void>;
 }
 
 export const ALSA_CONFIG: string;
+/**
+ * The client and stream name of the rig's keeper: a 10 ms capture held open on the microphone while
+ * the rig runs, so that it answers a new capture within that capture's latency (README).
+ */
+export const KEEPER_NAME: string;
 export function startRig(options?: RigOptions): Promise<AudioRig>;
 export function attachRig(dir: string): AudioRig;
 export function stopRig(dir: string): Promise<void>;

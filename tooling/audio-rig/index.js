@@ -7,6 +7,9 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { KEEPER_NAME } from './keeper.js';
+
+export { KEEPER_NAME };
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const ALSA_CONFIG = join(here, 'asound.conf');
@@ -100,6 +103,7 @@ export async function startRig(options = {}) {
     10_000,
     'PulseAudio never started playing the feeder stream',
   );
+  await keeperConnected(socket);
   if (settleMs > 0) await delay(settleMs);
   return rig;
 }
@@ -167,6 +171,7 @@ export function attachRig(dir) {
       await pactl(env, ['suspend-sink', SINK, '1']);
       await pactl(env, ['suspend-sink', SINK, '0']);
       await firstSound(env, `${SINK}.monitor`, 5_000);
+      await keeperConnected(socket);
     },
     /** Stop the sound server (SIGSTOP): it keeps its socket and answers nothing, as a hung daemon does. */
     async freeze() {
@@ -184,6 +189,7 @@ export function attachRig(dir) {
         10_000,
         'the feeder did not play again after thaw',
       );
+      await keeperConnected(socket);
     },
     async addSource(name, options = {}) {
       checkSourceName(name);
@@ -215,13 +221,23 @@ export function attachRig(dir) {
       return sourceNames(env);
     },
     async sourceOutputs() {
-      const outputs = await pactl(env, ['list', 'short', 'source-outputs']);
-      return outputs.split('\n').filter((row) => row.trim() !== '').length;
+      const outputs = JSON.parse(await pactl(env, ['--format=json', 'list', 'source-outputs']));
+      // The rig's own keeper stream is part of the microphone, not a capture.
+      return outputs.filter((output) => output.properties?.['application.name'] !== KEEPER_NAME).length;
     },
     async stop() {
       await stopRig(dir);
     },
   };
+}
+
+/** Resolves once the feeder's keeper stream (keeper.js) is open on the microphone. */
+async function keeperConnected(socket) {
+  await waitFor(
+    async () => (await ask(socket, { cmd: 'status' })).keeping,
+    5_000,
+    'the rig keeper stream did not connect',
+  );
 }
 
 /** Stop the feeder and the daemon (bounded waits), then remove the folder. */

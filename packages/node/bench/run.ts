@@ -418,12 +418,17 @@ try {
     type GrantRun = {
       toObserverMs: number;
       captureAfterGrantMs: number;
+      toStoreWriteMs: number;
+      toStoreWrittenMs: number;
       toCaptureMs: number;
       toOpenCallMs: number;
-      toFirstCallbackMs: number;
+      toFirstCallbackMs: number | null;
+      toAdapterFrameMs: number;
     };
     type FloorRun = { toFirstCallbackMs: number; captureAfterMs: number; openMs: number; startMs: number };
     const first = compileC(work, 'pa-first');
+    // The rig's keeper stream (tooling/audio-rig/keeper.js) makes its microphone answer a new capture as a real one does.
+    const keeping = (await rig.status()).keeping === true;
     const runs: GrantRun[] = [];
     const floors: FloorRun[] = [];
     for (let i = 0; i < Number(values['grant-runs']); i++) {
@@ -447,14 +452,39 @@ try {
       `\ngrant → first device sample at the observer (${runs.length} runs, each a fresh process): median ${fmt(median(toObserver))} ms, ` +
         `p95 ${fmt(p95(toObserver))} ms, min ${fmt(sorted(toObserver)[0])} ms, max ${fmt(sorted(toObserver).at(-1))} ms`,
     );
+    // Each stage: the median over runs of its own length (from the stage before it, in the same run),
+    // then, in brackets, the median time since the grant at its end.
+    const stages: [string, (run: GrantRun) => number | null][] = [
+      ['grant typed → the adapter asks the store to write', (run) => run.toStoreWriteMs],
+      ['→ the durable write done', (run) => run.toStoreWrittenMs],
+      ['→ the session subscribes to the device', (run) => run.toCaptureMs],
+      ['→ device found, addon asked to open', (run) => run.toOpenCallMs],
+      ["→ PortAudio's first callback", (run) => run.toFirstCallbackMs],
+      ['→ the first frame reaches JS (adapter)', (run) => run.toAdapterFrameMs],
+      ['→ the observer', (run) => run.toObserverMs],
+    ];
+    const stageText = stages.map(([name, at], index) => {
+      const ends = runs.map(at).filter((value): value is number => value !== null);
+      if (ends.length === 0) return `${name} n/a (the addon in use does not report it: an older prebuilt one?)`;
+      // The stage starts where the last reported stage before it ended (0: the grant).
+      const lengths = runs.flatMap((run) => {
+        const end = at(run);
+        if (end === null) return [];
+        const start = stages
+          .slice(0, index)
+          .map(([, before]) => before(run))
+          .filter((value): value is number => value !== null)
+          .at(-1);
+        return [end - (start ?? 0)];
+      });
+      return `${name} +${fmt(median(lengths), 1)} ms (at ${fmt(median(ends), 1)})`;
+    });
+    say(`  where it goes (medians; in brackets: since the grant): ${stageText.join('; ')}`);
     say(
-      `  where it goes (medians): grant typed → session subscribes to the device ${fmt(median(runs.map((run) => run.toCaptureMs)), 1)} ms; ` +
-        `→ device found, addon asked to open ${fmt(median(runs.map((run) => run.toOpenCallMs)), 1)} ms; → first frame's ADC time ${fmt(median(runs.map((run) => run.captureAfterGrantMs)), 1)} ms; ` +
-        `→ PortAudio's first callback ${fmt(median(runs.map((run) => run.toFirstCallbackMs)), 1)} ms; ` +
-        `→ at the observer ${fmt(median(toObserver), 1)} ms`,
+      `  the first device frame's ADC time: ${fmt(median(runs.map((run) => run.captureAfterGrantMs)), 1)} ms after the grant (median)`,
     );
     say(
-      `  C floor (PortAudio initialised, then open + start + first callback, same rig, in turn): median ${fmt(median(floorFirst))} ms, p95 ${fmt(p95(floorFirst))} ms ` +
+      `  C floor (PortAudio initialised, then open + start + first callback, same rig${keeping ? '' : ' WITHOUT its keeper stream'}, in turn): median ${fmt(median(floorFirst))} ms, p95 ${fmt(p95(floorFirst))} ms ` +
         `(Pa_OpenStream ${fmt(median(floors.map((run) => run.openMs)), 1)} ms, Pa_StartStream ${fmt(median(floors.map((run) => run.startMs)), 1)} ms; ` +
         `its first frame's ADC time ${fmt(median(floors.map((run) => run.captureAfterMs)), 1)} ms after the open call)`,
     );
@@ -465,6 +495,7 @@ try {
       p95Ms: p95(toObserver),
       floorMedianMs: median(floorFirst),
       floorP95Ms: p95(floorFirst),
+      rigKeeper: keeping,
     };
     say(
       "CPU s: user+system time of the subject process while capturing (open to close; PortAudio already started in every subject); steady: the same from min(5 s, a quarter of the run) in, when V8's start-up work (compiling, the memory reducer's collections) is over; wakes/s: the micgate addon's JS-thread wakes (each delivers every buffer queued by then). delay: observer time minus the buffer's PortAudio input (ADC) time, both on CLOCK_MONOTONIC; for the C loop, the callback's own lateness (currentTime - inputBufferAdcTime).",

@@ -17,15 +17,22 @@ const now = () => Number(process.hrtime.bigint()) / 1e9;
 /** How long the played user reads the question before typing "y". */
 const READING_MS = 300;
 
+/** Each a time from the grant typed, in ms (so each is at least the one before it). */
 interface Run {
   toObserverMs: number;
   captureAfterGrantMs: number;
-  /** The grant typed → the session subscribes to the device stream (prompt, store write, session). */
+  /** → the prompt read the answer and the adapter asked the store to write it. */
+  toStoreWriteMs: number;
+  /** → the store's durable write finished. */
+  toStoreWrittenMs: number;
+  /** → the session subscribes to the device stream (the prompt resolved, the session's own steps). */
   toCaptureMs: number;
   /** → the device was found and the addon asked to open it (open + start then run on the addon's thread). */
   toOpenCallMs: number;
-  /** → PortAudio's first callback (the first device buffer reached the addon). */
-  toFirstCallbackMs: number;
+  /** → PortAudio's first callback (the first device buffer reached the addon); null when the addon in use does not report it. */
+  toFirstCallbackMs: number | null;
+  /** → the first device frame reached JS (the adapter's stream, before the session). */
+  toAdapterFrameMs: number;
 }
 
 async function once(configDir: string): Promise<Run> {
@@ -33,9 +40,21 @@ async function once(configDir: string): Promise<Run> {
   const output = new PassThrough();
   const adapter = createNodeAdapter({ appId: 'micgate-bench-grant', configDir, input, output, interactive: true });
   // Where the time goes: mark when the session subscribes to the device stream and when it is running.
+  let storeWriteAt = 0;
+  let storeWrittenAt = 0;
   let subscribedAt = 0;
   let startedAt = 0;
   let firstCallbackAt = 0;
+  let adapterFrameAt = 0;
+  const set = adapter.store.set.bind(adapter.store);
+  adapter.store.set = async (appId, decision) => {
+    storeWriteAt = now();
+    try {
+      await set(appId, decision);
+    } finally {
+      storeWrittenAt = now();
+    }
+  };
   const capture = adapter.capture.bind(adapter);
   adapter.capture = (format) =>
     new Observable<DeviceFrame>((subscriber) => {
@@ -44,7 +63,14 @@ async function once(configDir: string): Promise<Run> {
         if (startedAt === 0 && captureStats().openStreams > 0) startedAt = now();
         if (firstCallbackAt === 0) firstCallbackAt = liveStreamStats()[0]?.firstCallbackTime ?? 0;
       }, 1);
-      const inner = capture(format).subscribe(subscriber);
+      const inner = capture(format).subscribe({
+        next(frame) {
+          if (adapterFrameAt === 0) adapterFrameAt = now();
+          subscriber.next(frame);
+        },
+        error: (error: unknown) => subscriber.error(error),
+        complete: () => subscriber.complete(),
+      });
       return () => {
         clearInterval(poll);
         inner.unsubscribe();
@@ -76,12 +102,17 @@ async function once(configDir: string): Promise<Run> {
       const firstCallback = firstCallbackAt || (liveStreamStats()[0]?.firstCallbackTime ?? 0);
       clearTimeout(timer);
       subscription.unsubscribe();
+      const since = (at: number) => (at - grantedAt) * 1000;
       resolve({
-        toObserverMs: (arrived - grantedAt) * 1000,
-        captureAfterGrantMs: (frame.time - grantedAt) * 1000,
-        toCaptureMs: (subscribedAt - grantedAt) * 1000,
-        toOpenCallMs: (startedAt - grantedAt) * 1000,
-        toFirstCallbackMs: (firstCallback - grantedAt) * 1000,
+        toObserverMs: since(arrived),
+        captureAfterGrantMs: since(frame.time),
+        toStoreWriteMs: since(storeWriteAt),
+        toStoreWrittenMs: since(storeWrittenAt),
+        toCaptureMs: since(subscribedAt),
+        toOpenCallMs: since(startedAt),
+        // An addon built before it kept the first callback's time has no such figure (undefined → 0).
+        toFirstCallbackMs: firstCallback > 0 ? since(firstCallback) : null,
+        toAdapterFrameMs: since(adapterFrameAt),
       });
     });
   });

@@ -160,7 +160,10 @@ export function createNodeAdapter(options: NodeAdapterOptions): NodeAdapter {
       // session's, after prompt() resolves, that is after the write.
       asked = false;
       offerScan(answer === 'granted' ? inputs?.take() : undefined);
-      inputs?.stop();
+      // Ending the watch (killing its `pactl subscribe`) holds the JS thread for a few ms: do it
+      // while the decision's write waits for the disk, not before the write starts.
+      const watch = inputs;
+      setImmediate(() => watch?.stop());
     }
     // A dismissal is no decision: nothing is remembered and the next request asks again.
     if (answer === 'undetermined') return answer;

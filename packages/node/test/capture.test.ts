@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { attachRig } from '@micgate/audio-rig';
@@ -160,6 +161,34 @@ describe.skipIf(noRig)('PortAudio capture on the rig (real PulseAudio source thr
     subscription.unsubscribe();
     await waitUntil(() => captureStats().openStreams === 0, 5_000, 'the stream to close');
     await waitUntil(async () => (await rig().sourceOutputs()) === 0, 5_000, 'PulseAudio to see the capture end');
+  });
+
+  test('spawns nothing while the first buffer is on its way: the removal watch starts once it is delivered', async () => {
+    // A spawn holds the JS thread 5–10 ms; started before the first buffer, the watch's `pactl
+    // subscribe` and scan delayed it by a median 24 ms (the grant benchmark).
+    const removalWatches = () =>
+      readFileSync(`/proc/self/task/${process.pid}/children`, 'utf8')
+        .split(' ')
+        .filter((pid) => pid.trim() !== '')
+        .filter((pid) => {
+          try {
+            return readFileSync(`/proc/${pid.trim()}/cmdline`, 'utf8') === 'pactl\0subscribe\0';
+          } catch {
+            return false; // gone already
+          }
+        });
+    await waitUntil(() => removalWatches().length === 0, 3_000, 'no watch left by an earlier test');
+    let atFirstBuffer: string[] | undefined;
+    const subscription = openCapture(mono).subscribe(() => {
+      atFirstBuffer ??= removalWatches();
+    });
+    try {
+      await waitUntil(() => atFirstBuffer !== undefined, 5_000, 'the first buffer');
+      expect(atFirstBuffer).toEqual([]);
+      await waitUntil(() => removalWatches().length === 1, 5_000, 'the removal watch to start after it');
+    } finally {
+      subscription.unsubscribe();
+    }
   });
 
   test("selects a device by id, name, part of a name, PortAudio's name or index", async () => {

@@ -1,10 +1,10 @@
 // The rig on its own: PulseAudio up, the feeder's sine measurable at the source, unplug/replug,
 // and a clean stop. Reads the source with parec (pulseaudio-utils), not PortAudio.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { test } from 'node:test';
-import { startRig } from '../index.js';
+import { KEEPER_NAME, startRig } from '../index.js';
 
 function recordSource(env, seconds, device) {
   return new Promise((resolve, reject) => {
@@ -97,4 +97,59 @@ test('a second source comes and goes while the rig runs', { timeout: 60_000 }, a
   } finally {
     await rig.stop();
   }
+});
+
+test('the keeper stream runs with the rig, is no capture to sourceOutputs(), and stops with it', {
+  timeout: 60_000,
+}, async () => {
+  const rig = await startRig({ frequency: 440, amplitude: 0.5 });
+  const streams = () =>
+    JSON.parse(
+      execFileSync('pactl', ['--format=json', 'list', 'source-outputs'], { env: { ...process.env, ...rig.env } }),
+    )
+      .map((output) => output.properties)
+      .map((properties) => ({
+        name: properties['application.name'],
+        pid: Number(properties['application.process.id']),
+      }));
+  const keepers = () => streams().filter((stream) => stream.name === KEEPER_NAME);
+  const until = async (check, what) => {
+    const deadline = Date.now() + 5_000;
+    while (!(await check())) {
+      assert.ok(Date.now() < deadline, `waited 5 s for ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
+  let keeperPid = 0;
+  try {
+    assert.equal(keepers().length, 1, 'one keeper stream is open on the microphone');
+    assert.equal((await rig.status()).keeping, true);
+    assert.equal(await rig.sourceOutputs(), 0, 'the keeper is not counted as a capture');
+    const capture = spawn('parec', ['--raw', '--latency-msec=20'], { env: { ...process.env, ...rig.env } });
+    try {
+      await until(async () => (await rig.sourceOutputs()) === 1, 'a real capture to be counted');
+      assert.equal(streams().length, 2, 'the capture and the keeper');
+    } finally {
+      capture.kill('SIGTERM');
+    }
+    await until(async () => (await rig.sourceOutputs()) === 0, 'the capture to end');
+
+    await rig.unplug();
+    await until(() => keepers().length === 0, 'the keeper to lose the unplugged microphone');
+    await rig.replug();
+    assert.equal(keepers().length, 1, 'the keeper is back once replug resolves');
+    keeperPid = keepers()[0].pid;
+    assert.ok(keeperPid > 0, 'PulseAudio names the keeper process');
+  } finally {
+    await rig.stop();
+  }
+  const alive = (pid) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  await until(() => !alive(keeperPid), 'the keeper process to end with the rig');
 });

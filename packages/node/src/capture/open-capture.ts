@@ -149,6 +149,20 @@ export function openCapture(format: AudioFormat, options: CaptureOptions = {}): 
       }
       const ringFrames = Math.max(4 * framesPerBuffer, Math.ceil(bufferSeconds * sampleRate));
       let reportedLoss = 0;
+      // The sound server says at once when a source goes away (the stream itself may only stall).
+      // Watching starts `pactl subscribe` and a scan: spawning them holds the JS thread ~5–10 ms
+      // each, so they start once the first buffer is delivered, not while it is on its way.
+      let watchPending = entry.watched;
+      const watchRemoval = () => {
+        if (closed) return;
+        lossWatch = watchForRemoval(device.id, () =>
+          fail(
+            new DeviceLostError(
+              `the input device "${deviceName}" went away during capture (the sound server removed it)`,
+            ),
+          ),
+        );
+      };
       const opened = new binding.CaptureStream(
         {
           device: entry.open.index,
@@ -160,6 +174,10 @@ export function openCapture(format: AudioFormat, options: CaptureOptions = {}): 
           ringFrames,
         },
         (samples, time, framesLost) => {
+          if (watchPending) {
+            watchPending = false;
+            setImmediate(watchRemoval);
+          }
           if (framesLost > reportedLoss && onOverflow) {
             reportedLoss = framesLost;
             try {
@@ -203,15 +221,6 @@ export function openCapture(format: AudioFormat, options: CaptureOptions = {}): 
       };
       watchdog = setInterval(check, Math.min(500, timeoutSeconds * 250));
       watchdog.unref();
-      // The sound server says at once when a source goes away (the stream itself may only stall).
-      if (entry.watched)
-        lossWatch = watchForRemoval(device.id, () =>
-          fail(
-            new DeviceLostError(
-              `the input device "${deviceName}" went away during capture (the sound server removed it)`,
-            ),
-          ),
-        );
     };
     open().catch((error: unknown) =>
       fail(error instanceof MicgateError ? error : mapOpenError(error, deviceName, { channels, sampleRate })),

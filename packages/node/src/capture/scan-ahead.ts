@@ -1,8 +1,11 @@
+// Imported, not the global: Node loads the global `performance` on first use (~2 ms), which was
+// the moment of the grant (offerScan).
+import { performance } from 'node:perf_hooks';
 import { type InputEntry, scanInputs } from './devices.js';
 import { serverEvents } from './sound-server.js';
 
 export interface ScanAhead {
-  /** The latest scan, current as far as the sound server announced; stops watching. */
+  /** The latest scan, current as far as the sound server announced; later changes are no longer taken (call `stop()` to end the watch). */
   take(): Promise<InputEntry[]> | undefined;
   /** Stop watching, nothing taken. */
   stop(): void;
@@ -23,7 +26,10 @@ export function scanAhead(timeoutSeconds: number): ScanAhead {
     latest.catch(() => {}); // whoever takes it sees the failure; a scan nobody takes must not be unhandled
   };
   const events = serverEvents().subscribe({
-    next: rescan,
+    // Once taken, nobody takes a newer scan: spawn nothing more.
+    next: () => {
+      if (watching) rescan();
+    },
     // No `pactl subscribe` (no sound server, or it went away): nothing tells us the scan is current.
     error: () => {
       watching = false;
@@ -38,7 +44,7 @@ export function scanAhead(timeoutSeconds: number): ScanAhead {
   return {
     take() {
       const scan = watching ? latest : undefined;
-      stop();
+      watching = false;
       return scan;
     },
     stop,
