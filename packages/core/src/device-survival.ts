@@ -28,11 +28,17 @@ export interface DeviceCaptureOptions {
 export interface DeviceCapture {
   /** The silence gate's capture: the chosen input, resolved before it opens; in 'wait' mode, one that survives loss. */
   capture(format: AudioFormat): Observable<DeviceFrame>;
-  /** 'device-lost' while the device is gone, 'device-starting' once it is back until its first buffer. */
-  reason(): SilenceReason | undefined;
+  /** 'device-lost' while the device is gone, 'device-starting' once it is back until its first buffer (kept current: read per buffer). */
+  readonly reason: SilenceReason | undefined;
 }
 
 type State = 'live' | 'lost' | 'starting';
+
+const stateReason: Record<State, SilenceReason | undefined> = {
+  live: undefined,
+  lost: 'device-lost',
+  starting: 'device-starting',
+};
 
 /**
  * One recording's device. In 'wait' mode a lost device (DeviceLostError, or its stream ending) does
@@ -44,21 +50,21 @@ type State = 'live' | 'lost' | 'starting';
  */
 export function deviceCapture(options: DeviceCaptureOptions): DeviceCapture {
   const { adapter, scheduler, selector, onDeviceLost, devices$ } = options;
-  let state: State = 'live';
-  return {
-    reason: () => (state === 'lost' ? 'device-lost' : state === 'starting' ? 'device-starting' : undefined),
+  const device: { reason: SilenceReason | undefined; capture: DeviceCapture['capture'] } = {
+    reason: undefined,
     capture: (format) =>
       new Observable<DeviceFrame>((subscriber) => {
-        state = 'live';
+        device.reason = undefined;
         const stop = run(format, subscriber, (next) => {
-          state = next;
+          device.reason = stateReason[next];
         });
         return () => {
           stop();
-          state = 'live';
+          device.reason = undefined;
         };
       }),
   };
+  return device;
 
   function run(format: AudioFormat, subscriber: Subscriber<DeviceFrame>, setState: (state: State) => void): () => void {
     const { sampleRate, channels, framesPerBuffer } = format;

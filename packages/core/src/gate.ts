@@ -42,11 +42,20 @@ export interface SilenceGateOptions {
   capture(format: AudioFormat): Observable<DeviceFrame>;
   /**
    * Why the session silences audio now (permission, prompt, mute, the platform's user-gesture
-   * hold), or undefined: the gate adds 'device-starting' and 'device-silent'. Read once per buffer.
+   * hold), or undefined: the gate adds 'device-starting' and 'device-silent'. Called once per
+   * buffer: return a value kept current, do not compute it here.
    */
   reason?(): SilenceReason | undefined;
-  /** Told each frame's `silence` (once per buffer: keep it cheap). */
-  report?(silence: SilenceReason | undefined): void;
+  /** Where each frame's `silence` is told: only when it differs from what is said now. */
+  said?: SaidSilence;
+  /** Told the error that ends the recording, just before its subscriber is. */
+  failed?(error: Error): void;
+}
+
+/** What the session says its silence is (read once per buffer), and how a gate changes it. */
+export interface SaidSilence {
+  readonly current: SilenceReason | undefined;
+  report(silence: SilenceReason | undefined): void;
 }
 
 /**
@@ -61,7 +70,8 @@ export function silenceGate({
   current,
   capture,
   reason = () => undefined,
-  report,
+  said,
+  failed,
 }: SilenceGateOptions): Observable<AudioFrame> {
   return new Observable<AudioFrame>((subscriber) => {
     const { sampleRate, channels, framesPerBuffer } = format;
@@ -83,8 +93,12 @@ export function silenceGate({
         silence,
       });
       position += framesPerBuffer;
-      report?.(silence);
+      if (said !== undefined && silence !== said.current) said.report(silence);
       subscriber.next(frame);
+    };
+    const fail = (error: Error) => {
+      failed?.(error);
+      subscriber.error(error);
     };
     const silence = createSilenceClock(format, scheduler, (samples, time) =>
       emit(samples, time, true, reason() ?? permissionSilence(current()) ?? 'device-starting'),
@@ -98,11 +112,11 @@ export function silenceGate({
       try {
         stream = capture(format);
       } catch (error) {
-        subscriber.error(asError(error)); // third-party adapters throw (even typed errors) instead of erroring the stream
+        fail(asError(error)); // third-party adapters throw (even typed errors) instead of erroring the stream
         return;
       }
       if (!isSubscribable(stream)) {
-        subscriber.error(
+        fail(
           new MicgateError(ErrorCode.Adapter, `the adapter's capture() gave ${describe(stream)}, not an Observable`),
         );
         return;
@@ -131,19 +145,19 @@ export function silenceGate({
           },
           error: (error: unknown) => {
             device = undefined;
-            subscriber.error(asError(error));
+            fail(asError(error));
           },
           complete: () => {
             device = undefined;
-            subscriber.error(new DeviceLostError('the audio input stream ended during capture'));
+            fail(new DeviceLostError('the audio input stream ended during capture'));
           },
         });
       } catch (error) {
-        subscriber.error(asError(error));
+        fail(asError(error));
         return;
       }
       if (typeof opened?.unsubscribe !== 'function') {
-        subscriber.error(new MicgateError(ErrorCode.Adapter, "the adapter's capture() stream gave no subscription"));
+        fail(new MicgateError(ErrorCode.Adapter, "the adapter's capture() stream gave no subscription"));
         return;
       }
       device = opened as Subscription;
