@@ -78,7 +78,7 @@ export function createAudioSession(options: AudioSessionOptions): AudioSession {
   let promptOpen = false;
   let needsGesture = false;
   /** Why the session silences audio now (holdReason()), recomputed before each change is told: the gates read it per buffer. */
-  let held: SilenceReason | undefined = 'not-asked';
+  let held = holdReason();
   let deviceLost = false;
   let running = 0; // recordings subscribed right now
   const closed$ = new Subject<void>();
