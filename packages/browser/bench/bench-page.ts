@@ -29,12 +29,19 @@ export interface BenchResult {
   /** Main-thread time spent delivering buffers (message handler through every subscriber). */
   deliveryMsPerSecond: number;
   maxDeliveryMs: number;
+  /**
+   * Share of this subject's deliveries that began right after the other subject's (within 1 ms of
+   * its end): the second of a pair the main thread handles in one wake, when caches are warm.
+   */
+  secondShare: number;
   contextSampleRate: number;
   baseLatencyMs: number;
 }
 
 /** Main-thread time in each subject's MessagePort handler; the baseline's port is known, any other is micgate's. */
-const spent = { micgate: { ms: 0, maxMs: 0 }, baseline: { ms: 0, maxMs: 0 } };
+const spent = { micgate: { ms: 0, maxMs: 0, second: 0, calls: 0 }, baseline: { ms: 0, maxMs: 0, second: 0, calls: 0 } };
+/** When the last timed handler ended, and whose it was. */
+let lastDelivery = { end: Number.NEGATIVE_INFINITY, subject: 'micgate' as Subject };
 let baselinePort: MessagePort | undefined;
 let baselineContext: AudioContext | undefined;
 
@@ -53,10 +60,15 @@ Object.defineProperty(MessagePort.prototype, 'onmessage', {
         try {
           handler.call(this, event);
         } finally {
-          const ms = performance.now() - start;
-          const total = spent[this === baselinePort ? 'baseline' : 'micgate'];
+          const end = performance.now();
+          const ms = end - start;
+          const subject = this === baselinePort ? 'baseline' : 'micgate';
+          const total = spent[subject];
           total.ms += ms;
           if (ms > total.maxMs) total.maxMs = ms;
+          total.calls += 1;
+          if (lastDelivery.subject !== subject && start - lastDelivery.end < 1) total.second += 1;
+          lastDelivery = { end, subject };
         }
       };
     onmessage.set!.call(this, timed);
@@ -223,8 +235,8 @@ async function runBench(
       contexts.push(this);
     }
   };
-  spent.micgate = { ms: 0, maxMs: 0 };
-  spent.baseline = { ms: 0, maxMs: 0 };
+  spent.micgate = { ms: 0, maxMs: 0, second: 0, calls: 0 };
+  spent.baseline = { ms: 0, maxMs: 0, second: 0, calls: 0 };
   const closers: (() => void)[] = [];
   const trackers: Tracker[] = [];
   await new Promise<void>((resolve, reject) => {
@@ -282,6 +294,7 @@ function summary(
     p99LatenessMs: lateness[Math.floor(lateness.length * 0.99)]!,
     deliveryMsPerSecond: tracker.spentMs / elapsedSeconds,
     maxDeliveryMs: tracker.maxMs,
+    secondShare: spent[tracker.subject].second / spent[tracker.subject].calls,
     contextSampleRate: context?.sampleRate ?? Number.NaN,
     baseLatencyMs: (context?.baseLatency ?? Number.NaN) * 1000,
   };

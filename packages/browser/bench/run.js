@@ -115,6 +115,7 @@ const header = [
   'p99/max late ms',
   'main ms/s',
   'x baseline',
+  'ran 2nd',
 ];
 const table = rows.map((row) => [
   row.subject === 'micgate' ? (row.isolated ? 'micgate (SAB ring)' : 'micgate (transfer)') : 'bare worklet',
@@ -126,6 +127,7 @@ const table = rows.map((row) => [
   `${row.p99LatenessMs.toFixed(1)}/${row.maxLatenessMs.toFixed(1)}`,
   row.deliveryMsPerSecond.toFixed(3),
   row.costRatio.toFixed(2),
+  `${Math.round(row.secondShare * 100)}%`,
 ]);
 const widths = header.map((name, i) => Math.max(name.length, ...table.map((cells) => cells[i]?.length ?? 0)));
 for (const cells of [header, ...table]) console.log(cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  '));
