@@ -103,7 +103,11 @@ const rows = results.map((result) => {
     (other) =>
       other.subject === 'baseline' && other.isolated === result.isolated && other.latencyHint === result.latencyHint,
   );
-  return { ...result, costRatio: result.deliveryMsPerSecond / (baseline?.deliveryMsPerSecond ?? Number.NaN) };
+  return {
+    ...result,
+    costRatio: result.deliveryMsPerSecond / (baseline?.deliveryMsPerSecond ?? Number.NaN),
+    trimmedRatio: result.trimmedDeliveryMs / (baseline?.trimmedDeliveryMs ?? Number.NaN),
+  };
 });
 const header = [
   'subject',
@@ -115,7 +119,8 @@ const header = [
   'p99/max late ms',
   'main ms/s',
   'x baseline',
-  'ran 2nd',
+  'us/buffer (95%)',
+  'x baseline',
 ];
 const table = rows.map((row) => [
   row.subject === 'micgate' ? (row.isolated ? 'micgate (SAB ring)' : 'micgate (transfer)') : 'bare worklet',
@@ -127,7 +132,8 @@ const table = rows.map((row) => [
   `${row.p99LatenessMs.toFixed(1)}/${row.maxLatenessMs.toFixed(1)}`,
   row.deliveryMsPerSecond.toFixed(3),
   row.costRatio.toFixed(2),
-  `${Math.round(row.secondShare * 100)}%`,
+  (row.trimmedDeliveryMs * 1000).toFixed(0),
+  row.trimmedRatio.toFixed(2),
 ]);
 const widths = header.map((name, i) => Math.max(name.length, ...table.map((cells) => cells[i]?.length ?? 0)));
 for (const cells of [header, ...table]) console.log(cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  '));
