@@ -1,5 +1,5 @@
-import { Observable, type Observer, type SchedulerLike, type Subscription, type Unsubscribable } from 'rxjs';
-import { asError, DeviceLostError, ErrorCode, MicgateError } from './errors.js';
+import { Observable, type SchedulerLike } from 'rxjs';
+import { DeviceLostError } from './errors.js';
 import { createPacedClock, type PacedClock } from './paced-clock.js';
 import type { AudioFormat, AudioFrame, DeviceFrame, RecordPermission, SilenceReason } from './types.js';
 
@@ -38,8 +38,8 @@ export interface SilenceGateOptions {
    * back synchronously), so the value a notification carries may already be stale.
    */
   current(): RecordPermission | undefined;
-  /** Opens the device on subscribe, closes it on unsubscribe (the adapter's capture). */
-  capture(format: AudioFormat): Observable<DeviceFrame>;
+  /** Opens the device (the session's deviceCapture): its frames go to `sink` until the result closes it. */
+  open(format: AudioFormat, sink: DeviceSink): () => void;
   /**
    * Why the session silences audio now (permission, prompt, mute, the platform's user-gesture
    * hold), or undefined: the gate adds 'device-starting' and 'device-silent'. Called once per
@@ -59,6 +59,17 @@ export interface SaidSilence {
 }
 
 /**
+ * Where an open device's buffers go: called directly, without a layer of subscribers per buffer.
+ * After failed() or ended() the device calls nothing more and has closed itself.
+ */
+export interface DeviceSink {
+  frame(frame: DeviceFrame): void;
+  failed(error: Error): void;
+  /** The device's stream ended: the gate names it a lost device. */
+  ended(): void;
+}
+
+/**
  * The silence gate: one recording's frames. Silence paced in real time until permission is granted,
  * then the device, back to silence (and the device closed) when it is revoked. Positions run on
  * without a gap across every switch. A device that fails or ends fails the recording.
@@ -68,7 +79,7 @@ export function silenceGate({
   scheduler,
   permission$,
   current,
-  capture,
+  open,
   reason = () => undefined,
   said,
   failed,
@@ -103,70 +114,49 @@ export function silenceGate({
     const silence = createSilenceClock(format, scheduler, (samples, time) =>
       emit(samples, time, true, reason() ?? permissionSilence(current()) ?? 'device-starting'),
     );
-    let device: Subscription | undefined;
+    let device: (() => void) | undefined; // closes the open device
 
     const openDevice = () => {
       if (device) return;
       let firstFrame = true;
-      let stream: unknown;
-      try {
-        stream = capture(format);
-      } catch (error) {
-        fail(asError(error)); // third-party adapters throw (even typed errors) instead of erroring the stream
-        return;
-      }
-      if (!isSubscribable(stream)) {
-        fail(
-          new MicgateError(ErrorCode.Adapter, `the adapter's capture() gave ${describe(stream)}, not an Observable`),
-        );
-        return;
-      }
-      let opened: Unsubscribable;
+      let over = false; // the device failed or ended (maybe while it was opening)
       // Silence goes on until the device's first buffer, so the stream never pauses.
-      try {
-        opened = stream.subscribe({
-          next: (frame) => {
-            if (firstFrame) {
-              firstFrame = false;
-              zeroRun = 0;
-              silence.stop();
-            }
-            const why = reason();
-            if (why !== undefined) {
-              zeroRun = 0;
-              // A consumer that transferred the buffer detached it (see createSilenceClock).
-              if (zeros.length !== framesPerBuffer * channels) zeros = new Float32Array(framesPerBuffer * channels);
-              else zeros.fill(0);
-              emit(zeros, frame.time, true, why);
-              return;
-            }
-            zeroRun = allZero(frame.samples) ? zeroRun + frame.samples.length : 0;
-            emit(frame.samples, frame.time, false, zeroRun >= silentAfter ? 'device-silent' : undefined);
-          },
-          error: (error: unknown) => {
-            device = undefined;
-            fail(asError(error));
-          },
-          complete: () => {
-            device = undefined;
-            fail(new DeviceLostError('the audio input stream ended during capture'));
-          },
-        });
-      } catch (error) {
-        fail(asError(error));
-        return;
-      }
-      if (typeof opened?.unsubscribe !== 'function') {
-        fail(new MicgateError(ErrorCode.Adapter, "the adapter's capture() stream gave no subscription"));
-        return;
-      }
-      device = opened as Subscription;
-      if (device.closed === true) device = undefined; // failed while opening
+      const close = open(format, {
+        frame: (frame) => {
+          if (firstFrame) {
+            firstFrame = false;
+            zeroRun = 0;
+            silence.stop();
+          }
+          const why = reason();
+          if (why !== undefined) {
+            zeroRun = 0;
+            // A consumer that transferred the buffer detached it (see createSilenceClock).
+            if (zeros.length !== framesPerBuffer * channels) zeros = new Float32Array(framesPerBuffer * channels);
+            else zeros.fill(0);
+            emit(zeros, frame.time, true, why);
+            return;
+          }
+          zeroRun = allZero(frame.samples) ? zeroRun + frame.samples.length : 0;
+          emit(frame.samples, frame.time, false, zeroRun >= silentAfter ? 'device-silent' : undefined);
+        },
+        failed: (error) => {
+          over = true;
+          device = undefined;
+          fail(error);
+        },
+        ended: () => {
+          over = true;
+          device = undefined;
+          fail(new DeviceLostError('the audio input stream ended during capture'));
+        },
+      });
+      if (!over) device = close;
     };
     const closeDevice = () => {
-      const open = device;
+      const close = device;
       device = undefined;
-      open?.unsubscribe();
+      close?.();
       silence.start();
     };
 
@@ -175,9 +165,9 @@ export function silenceGate({
 
     return () => {
       gate.unsubscribe();
-      const open = device;
+      const close = device;
       device = undefined;
-      open?.unsubscribe();
+      close?.();
       silence.stop();
     };
   });
@@ -208,16 +198,4 @@ export function permissionSilence(permission: RecordPermission | undefined): Sil
 function allZero(samples: Float32Array): boolean {
   for (let i = 0; i < samples.length; i++) if (samples[i] !== 0) return false;
   return true;
-}
-
-function isSubscribable(
-  value: unknown,
-): value is { subscribe(observer: Partial<Observer<DeviceFrame>>): Unsubscribable } {
-  return (
-    typeof value === 'object' && value !== null && typeof (value as { subscribe?: unknown }).subscribe === 'function'
-  );
-}
-
-function describe(value: unknown): string {
-  return value === null ? 'null' : `a ${typeof value}`;
 }

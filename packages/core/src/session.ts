@@ -302,7 +302,7 @@ export function createAudioSession(options: AudioSessionOptions): AudioSession {
         scheduler,
         permission$,
         current: () => permission.getValue(),
-        capture: device.capture,
+        open: device.open,
         reason: () => held ?? device.reason,
         said,
         failed: (error) => {

@@ -1,8 +1,8 @@
-import { BehaviorSubject, Subject } from 'rxjs';
+import { BehaviorSubject } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { expect, test } from 'vitest';
-import { createSilenceClock, type SaidSilence, silenceGate } from '../src/gate.js';
-import type { AudioFrame, DeviceFrame, SilenceReason } from '../src/types.js';
+import { createSilenceClock, type DeviceSink, type SaidSilence, silenceGate } from '../src/gate.js';
+import type { AudioFrame, SilenceReason } from '../src/types.js';
 
 const format = { sampleRate: 8_000, channels: 2, framesPerBuffer: 16 }; // 2 ms buffers
 
@@ -55,7 +55,7 @@ test('a stop inside a delivery ends the clock; a restart begins a new period fro
 
 /** A granted gate over a device whose buffers the test pushes; half-second buffers, so two of zeros are 'device-silent'. */
 function grantedGate(said: SaidSilence) {
-  const device = new Subject<DeviceFrame>();
+  let sink: DeviceSink | undefined;
   const frames: AudioFrame[] = [];
   const gateFormat = { sampleRate: 8_000, channels: 1, framesPerBuffer: 4_000 };
   silenceGate({
@@ -63,12 +63,15 @@ function grantedGate(said: SaidSilence) {
     scheduler: new TestScheduler(() => {}),
     permission$: new BehaviorSubject('granted' as const),
     current: () => 'granted',
-    capture: () => device,
+    open: (_format, opened) => {
+      sink = opened;
+      return () => undefined;
+    },
     said,
   }).subscribe((frame) => frames.push(frame));
   let buffers = 0;
   const push = (value: number) =>
-    device.next({
+    sink!.frame({
       samples: new Float32Array(4_000).fill(value),
       frames: 4_000,
       sampleRate: 8_000,
