@@ -1,4 +1,5 @@
-// Browser capture benchmark: node bench/run.js [--seconds 30] [--latency=playback,interactive] [--json FILE]
+// Browser capture benchmark: node bench/run.js [--seconds 30] [--latency=playback,interactive]
+//   [--pages=transfer,ring] [--json FILE]
 // Serves bench/ with Vite, opens it in headless Chromium with the fake microphone (default policies),
 // grants the microphone and, at each latency hint, in a page that is not cross-origin isolated
 // (micgate transfers each buffer) and in one that is (COOP/COEP: micgate's SharedArrayBuffer ring),
@@ -30,6 +31,12 @@ if (!Number.isFinite(seconds) || seconds <= 0) {
 const latencyHints = (option('latency') ?? 'playback,interactive').split(',');
 if (!latencyHints.every((hint) => ['playback', 'interactive', 'balanced'].includes(hint))) {
   console.error(`--latency must list playback, interactive or balanced; got ${latencyHints}`);
+  process.exit(2);
+}
+// 'transfer': the page that is not cross-origin isolated; 'ring': the isolated one.
+const pages = (option('pages') ?? 'transfer,ring').split(',');
+if (pages.length === 0 || !pages.every((name) => ['transfer', 'ring'].includes(name))) {
+  console.error(`--pages must list transfer or ring; got ${pages}`);
   process.exit(2);
 }
 const jsonPath = option('json');
@@ -65,9 +72,10 @@ const chromiumVersion = browser.version();
 const results = [];
 try {
   console.log(
-    `recording ${seconds} s per run at 48 kHz mono, 1024-frame buffers, in Chromium ${chromiumVersion}: ${latencyHints.length * 2} runs, micgate and the baseline side by side in each ...`,
+    `recording ${seconds} s per run at 48 kHz mono, 1024-frame buffers, in Chromium ${chromiumVersion}: ${latencyHints.length * pages.length} runs, micgate and the baseline side by side in each ...`,
   );
   for (const isolated of [false, true]) {
+    if (!pages.includes(isolated ? 'ring' : 'transfer')) continue;
     const page = await browser.newPage();
     page.on('pageerror', (error) => console.error('page error:', error));
     await page.goto(`http://localhost:${address.port}/index.html${isolated ? '?isolated' : ''}`);
@@ -95,7 +103,11 @@ const rows = results.map((result) => {
     (other) =>
       other.subject === 'baseline' && other.isolated === result.isolated && other.latencyHint === result.latencyHint,
   );
-  return { ...result, costRatio: result.deliveryMsPerSecond / (baseline?.deliveryMsPerSecond ?? Number.NaN) };
+  return {
+    ...result,
+    costRatio: result.deliveryMsPerSecond / (baseline?.deliveryMsPerSecond ?? Number.NaN),
+    trimmedRatio: result.trimmedDeliveryMs / (baseline?.trimmedDeliveryMs ?? Number.NaN),
+  };
 });
 const header = [
   'subject',
@@ -106,6 +118,8 @@ const header = [
   'late',
   'p99/max late ms',
   'main ms/s',
+  'x baseline',
+  'us/buffer (95%)',
   'x baseline',
 ];
 const table = rows.map((row) => [
@@ -118,6 +132,8 @@ const table = rows.map((row) => [
   `${row.p99LatenessMs.toFixed(1)}/${row.maxLatenessMs.toFixed(1)}`,
   row.deliveryMsPerSecond.toFixed(3),
   row.costRatio.toFixed(2),
+  (row.trimmedDeliveryMs * 1000).toFixed(0),
+  row.trimmedRatio.toFixed(2),
 ]);
 const widths = header.map((name, i) => Math.max(name.length, ...table.map((cells) => cells[i]?.length ?? 0)));
 for (const cells of [header, ...table]) console.log(cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  '));

@@ -2,6 +2,7 @@ import {
   type AdapterSupports,
   type CaptureRequest,
   type DeniedRecovery,
+  type DeviceFrame,
   InvalidArgumentError,
   type PromptRequest,
   type RecordPermission,
@@ -9,7 +10,7 @@ import {
   abortError,
   singleFlight,
 } from '@micgate/core';
-import { type Observable, Subject, takeUntil } from 'rxjs';
+import { Observable, Subject, type Subscriber, takeUntil } from 'rxjs';
 import {
   type BrowserCaptureOptions,
   checkCaptureOptions,
@@ -177,6 +178,8 @@ export function createBrowserAdapter(options: BrowserAdapterOptions = {}): Brows
   const onClose = new Set<() => void>();
   let closed = false;
   const closed$ = new Subject<void>();
+  /** The captures open now: close() completes them (as takeUntil would, without its layer per buffer). */
+  const openCaptures = new Set<Subscriber<DeviceFrame>>();
 
   function prompt(request: PromptRequest, promptOptions: BrowserPromptOptions = {}): Promise<RecordPermission> {
     if (request === null || typeof request !== 'object')
@@ -228,10 +231,16 @@ export function createBrowserAdapter(options: BrowserAdapterOptions = {}): Brows
     status: () => watcher.status(),
     prompt,
     changes: () => watcher.changes().pipe(takeUntil(closed$)),
-    capture: (format, request?: CaptureRequest) =>
-      captureFrom(lister, request?.device ?? options.device, (device) =>
+    capture: (format, request?: CaptureRequest) => {
+      const frames = captureFrom(lister, request?.device ?? options.device, (device) =>
         capture.capture(format, device === undefined ? {} : { device }),
-      ).pipe(takeUntil(closed$)),
+      );
+      return new Observable<DeviceFrame>((subscriber) => {
+        openCaptures.add(subscriber);
+        subscriber.add(() => openCaptures.delete(subscriber));
+        frames.subscribe(subscriber); // frames go straight to the subscriber
+      });
+    },
     // Present exactly when supports.devices and supports.deviceChanges say so.
     ...(lister ? { devices: lister.devices } : {}),
     ...(deviceChanges ? { deviceChanges: () => deviceChanges().pipe(takeUntil(closed$)) } : {}),
@@ -258,6 +267,7 @@ export function createBrowserAdapter(options: BrowserAdapterOptions = {}): Brows
       for (const settle of [...onClose]) settle();
       closed$.next();
       closed$.complete();
+      for (const subscriber of [...openCaptures]) subscriber.complete();
     },
   };
 }

@@ -184,7 +184,14 @@ export function captureAudio(
         const message = event.data;
         // A number only ever comes from a processor given a ring: its slot is lent for the delivery.
         if (typeof message === 'number') ring!.read(message, deliver);
-        else deliver(message.samples, message.startFrame);
+        else
+          subscriber.next({
+            samples: message.samples,
+            frames: framesPerBuffer,
+            sampleRate,
+            channels,
+            time: message.startFrame / rate,
+          });
       };
 
       step = 'stream';

@@ -38,3 +38,26 @@ test('not isolated: the worklet transfers each buffer, and the tone arrives as t
     expect(message).toEqual({ samples: expect.any(Float32Array), startFrame: expect.any(Number) });
   }
 });
+
+test('close() completes a capture that is open and releases its microphone', async () => {
+  const adapter = createBrowserAdapter({ getUserMedia: gate.getUserMedia });
+  let completed = false;
+  let delivered = 0;
+  await new Promise<void>((resolve, reject) => {
+    adapter.capture({ sampleRate: 48_000, channels: 1, framesPerBuffer: 1024 }).subscribe({
+      next: () => {
+        delivered += 1;
+        if (delivered === 5) resolve();
+      },
+      error: reject,
+      complete: () => (completed = true),
+    });
+  });
+  expect(gate.liveTracks()).toHaveLength(1);
+  adapter.close();
+  expect(completed).toBe(true);
+  expect(gate.liveTracks()).toEqual([]);
+  const count = delivered;
+  await new Promise((resolve) => setTimeout(resolve, 100)); // 4 buffer periods
+  expect(delivered).toBe(count);
+});

@@ -1,6 +1,7 @@
-import { Observable, type SchedulerLike, type Subscriber, type Subscription, type Unsubscribable } from 'rxjs';
+import type { Observable, SchedulerLike, Subscription, Unsubscribable } from 'rxjs';
 import { findDevice, isAvailable, resolveDevice } from './device-resolution.js';
 import { asError, DeviceLostError, ErrorCode, MicgateError, UnsupportedFormatError } from './errors.js';
+import type { DeviceSink } from './gate.js';
 import { createPacedClock } from './paced-clock.js';
 import type {
   AudioFormat,
@@ -26,13 +27,22 @@ export interface DeviceCaptureOptions {
 }
 
 export interface DeviceCapture {
-  /** The silence gate's capture: the chosen input, resolved before it opens; in 'wait' mode, one that survives loss. */
-  capture(format: AudioFormat): Observable<DeviceFrame>;
-  /** 'device-lost' while the device is gone, 'device-starting' once it is back until its first buffer. */
-  reason(): SilenceReason | undefined;
+  /**
+   * The silence gate's device: the chosen input, resolved before it opens; in 'wait' mode, one that
+   * survives loss. Its buffers go straight to `sink`; the result closes it.
+   */
+  open(format: AudioFormat, sink: DeviceSink): () => void;
+  /** 'device-lost' while the device is gone, 'device-starting' once it is back until its first buffer (kept current: read per buffer). */
+  readonly reason: SilenceReason | undefined;
 }
 
 type State = 'live' | 'lost' | 'starting';
+
+const stateReason: Record<State, SilenceReason | undefined> = {
+  live: undefined,
+  lost: 'device-lost',
+  starting: 'device-starting',
+};
 
 /**
  * One recording's device. In 'wait' mode a lost device (DeviceLostError, or its stream ending) does
@@ -44,23 +54,23 @@ type State = 'live' | 'lost' | 'starting';
  */
 export function deviceCapture(options: DeviceCaptureOptions): DeviceCapture {
   const { adapter, scheduler, selector, onDeviceLost, devices$ } = options;
-  let state: State = 'live';
-  return {
-    reason: () => (state === 'lost' ? 'device-lost' : state === 'starting' ? 'device-starting' : undefined),
-    capture: (format) =>
-      new Observable<DeviceFrame>((subscriber) => {
-        state = 'live';
-        const stop = run(format, subscriber, (next) => {
-          state = next;
-        });
-        return () => {
-          stop();
-          state = 'live';
-        };
-      }),
+  const device: { reason: SilenceReason | undefined; open: DeviceCapture['open'] } = {
+    reason: undefined,
+    open: (format, sink) => {
+      device.reason = undefined;
+      const stop = run(format, sink, (next) => {
+        device.reason = stateReason[next];
+      });
+      return () => {
+        stop();
+        device.reason = undefined;
+      };
+    },
   };
+  return device;
 
-  function run(format: AudioFormat, subscriber: Subscriber<DeviceFrame>, setState: (state: State) => void): () => void {
+  /** Opens the device for `sink`; the result closes it (also done by itself once it failed or ended). */
+  function run(format: AudioFormat, sink: DeviceSink, setState: (state: State) => void): () => void {
     const { sampleRate, channels, framesPerBuffer } = format;
     const periodMs = (framesPerBuffer / sampleRate) * 1000;
     let ended = false;
@@ -80,14 +90,29 @@ export function deviceCapture(options: DeviceCaptureOptions): DeviceCapture {
     };
     const zeros = createPacedClock(scheduler, periodMs, (index, startedAt) => {
       placeholder.time = (startedAt + index * periodMs) / 1000;
-      subscriber.next(placeholder);
+      sink.frame(placeholder);
     });
 
-    const fail = (error: unknown) => {
+    /** Closes everything this run opened; stale answers of earlier opens are ignored from now on. */
+    const stop = () => {
+      ended = true;
+      attempt++;
+      const device = open;
+      open = undefined;
+      device?.unsubscribe();
+      watcher?.unsubscribe();
+      retry?.unsubscribe();
+      zeros.stop();
+    };
+    /** The last word to the sink, then closed (as an Observable's subscriber is after error or complete). */
+    const finish = (tell: () => void) => {
       if (ended) return;
       ended = true;
-      subscriber.error(asError(error));
+      tell();
+      stop();
+      setState('live');
     };
+    const fail = (error: unknown) => finish(() => sink.failed(asError(error)));
 
     /** Opens the device: `id` resolved already (or following the default), else resolved from `selector` now. */
     const connect = (reopen: boolean, id?: string) => {
@@ -151,13 +176,13 @@ export function deviceCapture(options: DeviceCaptureOptions): DeviceCapture {
               }
               if (waiting) stopWaiting();
             }
-            subscriber.next(frame);
+            sink.frame(frame);
           },
           error: (error: unknown) => lost(asError(error), !first),
           complete: () => {
             if (onDeviceLost === 'end') {
               done = true;
-              if (mine === attempt && !ended) subscriber.complete(); // the gate names it a lost device
+              if (mine === attempt) finish(() => sink.ended());
               return;
             }
             lost(new DeviceLostError('the audio input stream ended during capture'), !first);
@@ -231,17 +256,7 @@ export function deviceCapture(options: DeviceCaptureOptions): DeviceCapture {
     };
 
     connect(false);
-
-    return () => {
-      ended = true;
-      attempt++;
-      const device = open;
-      open = undefined;
-      device?.unsubscribe();
-      watcher?.unsubscribe();
-      retry?.unsubscribe();
-      zeros.stop();
-    };
+    return stop;
   }
 }
 

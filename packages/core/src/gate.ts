@@ -1,5 +1,5 @@
-import { Observable, type Observer, type SchedulerLike, type Subscription, type Unsubscribable } from 'rxjs';
-import { asError, DeviceLostError, ErrorCode, MicgateError } from './errors.js';
+import { Observable, type SchedulerLike } from 'rxjs';
+import { DeviceLostError } from './errors.js';
 import { createPacedClock, type PacedClock } from './paced-clock.js';
 import type { AudioFormat, AudioFrame, DeviceFrame, RecordPermission, SilenceReason } from './types.js';
 
@@ -38,15 +38,35 @@ export interface SilenceGateOptions {
    * back synchronously), so the value a notification carries may already be stale.
    */
   current(): RecordPermission | undefined;
-  /** Opens the device on subscribe, closes it on unsubscribe (the adapter's capture). */
-  capture(format: AudioFormat): Observable<DeviceFrame>;
+  /** Opens the device (the session's deviceCapture): its frames go to `sink` until the result closes it. */
+  open(format: AudioFormat, sink: DeviceSink): () => void;
   /**
    * Why the session silences audio now (permission, prompt, mute, the platform's user-gesture
-   * hold), or undefined: the gate adds 'device-starting' and 'device-silent'. Read once per buffer.
+   * hold), or undefined: the gate adds 'device-starting' and 'device-silent'. Called once per
+   * buffer: return a value kept current, do not compute it here.
    */
   reason?(): SilenceReason | undefined;
-  /** Told each frame's `silence` (once per buffer: keep it cheap). */
-  report?(silence: SilenceReason | undefined): void;
+  /** Where each frame's `silence` is told: only when it differs from what is said now. */
+  said?: SaidSilence;
+  /** Told the error that ends the recording, just before its subscriber is. */
+  failed?(error: Error): void;
+}
+
+/** What the session says its silence is (read once per buffer), and how a gate changes it. */
+export interface SaidSilence {
+  readonly current: SilenceReason | undefined;
+  report(silence: SilenceReason | undefined): void;
+}
+
+/**
+ * Where an open device's buffers go: called directly, without a layer of subscribers per buffer.
+ * After failed() or ended() the device calls nothing more and has closed itself.
+ */
+export interface DeviceSink {
+  frame(frame: DeviceFrame): void;
+  failed(error: Error): void;
+  /** The device's stream ended: the gate names it a lost device. */
+  ended(): void;
 }
 
 /**
@@ -59,9 +79,10 @@ export function silenceGate({
   scheduler,
   permission$,
   current,
-  capture,
+  open,
   reason = () => undefined,
-  report,
+  said,
+  failed,
 }: SilenceGateOptions): Observable<AudioFrame> {
   return new Observable<AudioFrame>((subscriber) => {
     const { sampleRate, channels, framesPerBuffer } = format;
@@ -83,76 +104,59 @@ export function silenceGate({
         silence,
       });
       position += framesPerBuffer;
-      report?.(silence);
+      if (said !== undefined && silence !== said.current) said.report(silence);
       subscriber.next(frame);
+    };
+    const fail = (error: Error) => {
+      failed?.(error);
+      subscriber.error(error);
     };
     const silence = createSilenceClock(format, scheduler, (samples, time) =>
       emit(samples, time, true, reason() ?? permissionSilence(current()) ?? 'device-starting'),
     );
-    let device: Subscription | undefined;
+    let device: (() => void) | undefined; // closes the open device
 
     const openDevice = () => {
       if (device) return;
       let firstFrame = true;
-      let stream: unknown;
-      try {
-        stream = capture(format);
-      } catch (error) {
-        subscriber.error(asError(error)); // third-party adapters throw (even typed errors) instead of erroring the stream
-        return;
-      }
-      if (!isSubscribable(stream)) {
-        subscriber.error(
-          new MicgateError(ErrorCode.Adapter, `the adapter's capture() gave ${describe(stream)}, not an Observable`),
-        );
-        return;
-      }
-      let opened: Unsubscribable;
+      let over = false; // the device failed or ended (maybe while it was opening)
       // Silence goes on until the device's first buffer, so the stream never pauses.
-      try {
-        opened = stream.subscribe({
-          next: (frame) => {
-            if (firstFrame) {
-              firstFrame = false;
-              zeroRun = 0;
-              silence.stop();
-            }
-            const why = reason();
-            if (why !== undefined) {
-              zeroRun = 0;
-              // A consumer that transferred the buffer detached it (see createSilenceClock).
-              if (zeros.length !== framesPerBuffer * channels) zeros = new Float32Array(framesPerBuffer * channels);
-              else zeros.fill(0);
-              emit(zeros, frame.time, true, why);
-              return;
-            }
-            zeroRun = allZero(frame.samples) ? zeroRun + frame.samples.length : 0;
-            emit(frame.samples, frame.time, false, zeroRun >= silentAfter ? 'device-silent' : undefined);
-          },
-          error: (error: unknown) => {
-            device = undefined;
-            subscriber.error(asError(error));
-          },
-          complete: () => {
-            device = undefined;
-            subscriber.error(new DeviceLostError('the audio input stream ended during capture'));
-          },
-        });
-      } catch (error) {
-        subscriber.error(asError(error));
-        return;
-      }
-      if (typeof opened?.unsubscribe !== 'function') {
-        subscriber.error(new MicgateError(ErrorCode.Adapter, "the adapter's capture() stream gave no subscription"));
-        return;
-      }
-      device = opened as Subscription;
-      if (device.closed === true) device = undefined; // failed while opening
+      const close = open(format, {
+        frame: (frame) => {
+          if (firstFrame) {
+            firstFrame = false;
+            zeroRun = 0;
+            silence.stop();
+          }
+          const why = reason();
+          if (why !== undefined) {
+            zeroRun = 0;
+            // A consumer that transferred the buffer detached it (see createSilenceClock).
+            if (zeros.length !== framesPerBuffer * channels) zeros = new Float32Array(framesPerBuffer * channels);
+            else zeros.fill(0);
+            emit(zeros, frame.time, true, why);
+            return;
+          }
+          zeroRun = allZero(frame.samples) ? zeroRun + frame.samples.length : 0;
+          emit(frame.samples, frame.time, false, zeroRun >= silentAfter ? 'device-silent' : undefined);
+        },
+        failed: (error) => {
+          over = true;
+          device = undefined;
+          fail(error);
+        },
+        ended: () => {
+          over = true;
+          device = undefined;
+          fail(new DeviceLostError('the audio input stream ended during capture'));
+        },
+      });
+      if (!over) device = close;
     };
     const closeDevice = () => {
-      const open = device;
+      const close = device;
       device = undefined;
-      open?.unsubscribe();
+      close?.();
       silence.start();
     };
 
@@ -161,9 +165,9 @@ export function silenceGate({
 
     return () => {
       gate.unsubscribe();
-      const open = device;
+      const close = device;
       device = undefined;
-      open?.unsubscribe();
+      close?.();
       silence.stop();
     };
   });
@@ -194,16 +198,4 @@ export function permissionSilence(permission: RecordPermission | undefined): Sil
 function allZero(samples: Float32Array): boolean {
   for (let i = 0; i < samples.length; i++) if (samples[i] !== 0) return false;
   return true;
-}
-
-function isSubscribable(
-  value: unknown,
-): value is { subscribe(observer: Partial<Observer<DeviceFrame>>): Unsubscribable } {
-  return (
-    typeof value === 'object' && value !== null && typeof (value as { subscribe?: unknown }).subscribe === 'function'
-  );
-}
-
-function describe(value: unknown): string {
-  return value === null ? 'null' : `a ${typeof value}`;
 }

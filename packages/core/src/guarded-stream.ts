@@ -60,6 +60,20 @@ export class GuardedStream<T> extends Observable<T> {
     return subscription;
   }
 
+  /**
+   * Completes every subscriber and closes the stream (as `takeUntil` would, without its layer per
+   * value). A later subscriber opens it anew.
+   */
+  complete(): void {
+    const connection = this.connection;
+    if (!connection) return;
+    for (const listener of this.end(connection)) {
+      listener.complete();
+      listener.subscription?.unsubscribe();
+    }
+    connection.unsubscribe();
+  }
+
   private connect(): void {
     const connection = new Subscription();
     this.connection = connection;

@@ -73,13 +73,17 @@ export function createAudioSession(options: AudioSessionOptions): AudioSession {
   const muted$ = muted.pipe(distinctUntilChanged());
   const silence = new BehaviorSubject<SilenceReason | undefined>('not-asked');
   const silence$ = silence.pipe(distinctUntilChanged());
+  /** The session's silence as the gates read it per buffer (a property read, not a call); set through report(). */
+  const said = { current: silence.getValue(), report };
   let promptOpen = false;
   let needsGesture = false;
+  /** Why the session silences audio now (holdReason()), recomputed before each change is told: the gates read it per buffer. */
+  let held = holdReason();
   let deviceLost = false;
   let running = 0; // recordings subscribed right now
   const closed$ = new Subject<void>();
   const pendingRejections = new Set<(error: Error) => void>();
-  const recordings = new Map<string, Observable<AudioFrame>>();
+  const recordings = new Map<string, GuardedStream<AudioFrame>>();
   let closed = false;
   let statusRead: Promise<RecordPermission> | undefined;
 
@@ -122,6 +126,7 @@ export function createAudioSession(options: AudioSessionOptions): AudioSession {
       return (stream as Observable<unknown>).subscribe({
         next: (state) => {
           needsGesture = state === 'needs-user-gesture';
+          held = holdReason();
           idle();
         },
         error: (error: unknown) => onError(error),
@@ -132,23 +137,31 @@ export function createAudioSession(options: AudioSessionOptions): AudioSession {
     }
   }
 
-  /** Why a gated buffer is silent, before the device's own states; read once per buffer. */
-  function reason(): SilenceReason | undefined {
-    const state = permission.getValue();
+  /**
+   * Why a gated buffer is silent, before the device's own states, given the permission and mute
+   * about to be told (default: the current ones). Computed only when one of its inputs changes.
+   */
+  function holdReason(state = permission.getValue(), isMuted = muted.getValue()): SilenceReason | undefined {
     if (state !== 'granted') return promptOpen ? 'prompt-open' : permissionSilence(state);
-    if (muted.getValue()) return 'muted';
+    if (isMuted) return 'muted';
     return needsGesture ? 'needs-user-gesture' : undefined;
   }
 
   function report(value: SilenceReason | undefined): void {
-    if (value !== silence.getValue() && !closed) silence.next(value);
+    if (value === said.current || closed) return;
+    said.current = value;
+    silence.next(value);
   }
 
   /** With no recording running, the session's silence is the reason one would start with. */
   function idle(): void {
     if (running > 0) return;
-    const why = reason();
-    report(why === undefined && deviceLost && permission.getValue() === 'granted' ? 'device-lost' : why);
+    report(held === undefined && deviceLost && permission.getValue() === 'granted' ? 'device-lost' : held);
+  }
+
+  function setPromptOpen(open: boolean): void {
+    promptOpen = open;
+    held = holdReason();
   }
 
   // Read the remembered decision now, so recordPermission and recordPermission$ know it early.
@@ -156,6 +169,7 @@ export function createAudioSession(options: AudioSessionOptions): AudioSession {
 
   function setPermission(value: RecordPermission): void {
     if (closed) return;
+    held = holdReason(value);
     permission.next(value);
     idle();
   }
@@ -181,14 +195,12 @@ export function createAudioSession(options: AudioSessionOptions): AudioSession {
 
   /** One prompt at a time for this session, whose answer everyone waiting on it gets. */
   const ask = singleFlight(() => {
-    promptOpen = true;
+    setPromptOpen(true);
     idle();
     return fromAdapter(() =>
       adapter.prompt(appName === undefined ? { usageDescription } : { usageDescription, appName }),
     )
-      .finally(() => {
-        promptOpen = false;
-      })
+      .finally(() => setPromptOpen(false))
       .then((answer) => {
         const checked = checkedPermission(answer, 'prompt()');
         if (checked !== 'undetermined') setPermission(checked);
@@ -290,26 +302,25 @@ export function createAudioSession(options: AudioSessionOptions): AudioSession {
         scheduler,
         permission$,
         current: () => permission.getValue(),
-        capture: device.capture,
-        reason: () => reason() ?? device.reason(),
-        report,
+        open: device.open,
+        reason: () => held ?? device.reason,
+        said,
+        failed: (error) => {
+          if (error instanceof MicgateError && error.code === ErrorCode.DeviceLost) deviceLost = true;
+        },
       });
       running++;
       deviceLost = false;
-      const gate = frames.subscribe({
-        next: (frame) => subscriber.next(frame),
-        error: (error: unknown) => {
-          if (error instanceof MicgateError && error.code === ErrorCode.DeviceLost) deviceLost = true;
-          subscriber.error(error);
-        },
-        complete: () => subscriber.complete(),
+      // Before the gate's own teardown, which closes the device (and so forgets it was lost).
+      subscriber.add(() => {
+        // Left while waiting for its input: the next recording would start without one.
+        if (device.reason === 'device-lost') deviceLost = true;
       });
+      // The gate delivers straight to this subscriber: no layer of its own per buffer.
+      frames.subscribe(subscriber);
       // The first recording attempt asks, as on iOS; silence flows while the prompt is open.
       decide().catch((error: unknown) => subscriber.error(asError(error)));
       return () => {
-        // Left while waiting for its input: the next recording would start without one.
-        if (device.reason() === 'device-lost') deviceLost = true;
-        gate.unsubscribe();
         running--;
         idle();
       };
@@ -325,7 +336,7 @@ export function createAudioSession(options: AudioSessionOptions): AudioSession {
     const key = `${format.sampleRate}/${format.channels}/${format.framesPerBuffer}/${choice.onDeviceLost}/${choice.selector ?? ''}`;
     let shared = recordings.get(key);
     if (!shared) {
-      shared = new GuardedStream(recording(format, choice).pipe(takeUntil(closed$)), onError, silentAgain);
+      shared = new GuardedStream(recording(format, choice), onError, silentAgain);
       recordings.set(key, shared);
     }
     return shared;
@@ -338,6 +349,8 @@ export function createAudioSession(options: AudioSessionOptions): AudioSession {
     captureState?.unsubscribe();
     closed$.next();
     closed$.complete();
+    // Each recording's subscribers complete, and its device closes.
+    for (const shared of recordings.values()) shared.complete();
     for (const reject of [...pendingRejections]) reject(new SessionClosedError());
     recordings.clear();
     permission.complete();
@@ -348,6 +361,7 @@ export function createAudioSession(options: AudioSessionOptions): AudioSession {
   function setInputMuted(value: boolean): void {
     if (typeof value !== 'boolean') throw new InvalidArgumentError('muted', value, 'a boolean');
     if (closed) throw new SessionClosedError();
+    held = holdReason(permission.getValue(), value);
     muted.next(value);
     idle();
   }

@@ -1,4 +1,4 @@
-import { config, map, Subject } from 'rxjs';
+import { config, map, Observable, Subject } from 'rxjs';
 import { afterEach, expect, test } from 'vitest';
 import { GuardedStream } from '../src/guarded-stream.js';
 
@@ -54,4 +54,31 @@ test('unsubscribing a guarded subscription unsubscribes from the source', () => 
   expect(source.observed).toBe(true);
   subscription.unsubscribe();
   expect(source.observed).toBe(false);
+});
+
+test('complete() completes every subscriber, operator chains too, closes the source; a later subscriber opens it anew', () => {
+  let opened = 0;
+  let closed = 0;
+  const values = new Subject<number>();
+  const source = new Observable<number>((subscriber) => {
+    opened += 1;
+    const inner = values.subscribe(subscriber);
+    return () => {
+      closed += 1;
+      inner.unsubscribe();
+    };
+  });
+  const stream = new GuardedStream(source, () => {});
+  const completed: string[] = [];
+  const direct = stream.subscribe({ complete: () => completed.push('direct') });
+  const chained = stream.pipe(map((value) => value * 2)).subscribe({ complete: () => completed.push('chained') });
+  stream.complete();
+  expect(completed).toEqual(['direct', 'chained']);
+  expect([direct.closed, chained.closed]).toEqual([true, true]);
+  expect(closed).toBe(1);
+  expect(values.observed).toBe(false);
+  const seen: number[] = [];
+  stream.subscribe((value) => seen.push(value));
+  values.next(1);
+  expect([opened, seen]).toEqual([2, [1]]);
 });
