@@ -33,6 +33,15 @@ export function createPlayedUser(host) {
     timers.add(timer);
   }
 
+  /** Resolves once the page's document says `wanted` (checked every 20 ms, for up to 3 s). */
+  async function pageVisibility(wanted) {
+    for (let waited = 0; waited < 3000; waited += 20) {
+      if ((await host.script('return document.visibilityState')) === wanted) return;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    throw new Error(`the page did not become ${wanted} within 3 s`);
+  }
+
   /** @param {RecordPermission} decision */
   async function decide(decision) {
     if (decision === 'granted') {
@@ -99,7 +108,12 @@ export function createPlayedUser(host) {
      */
     async decideOutsideApp(decision) {
       await host.hide();
+      // Unmapping takes effect later than hide() answers: a page shown again before it saw itself
+      // hidden gets no visibilitychange, so nothing would tell it to look at the setting again.
+      await pageVisibility('hidden');
       await decide(decision);
+      // Not waited for once shown: a host script is a user action, and the page may be asking
+      // for the microphone right then (a gesture there would hide WebKit's refusal without one).
       await host.show();
     },
   };
