@@ -33,7 +33,10 @@ export function createPlayedUser(host) {
     timers.add(timer);
   }
 
-  /** Resolves once the page's document says `wanted` (checked every 20 ms, for up to 3 s). */
+  /**
+   * Resolves once the page's document says `wanted` (checked every 20 ms, for up to 3 s).
+   * @param {DocumentVisibilityState} wanted
+   */
   async function pageVisibility(wanted) {
     for (let waited = 0; waited < 3000; waited += 20) {
       if ((await host.script('return document.visibilityState')) === wanted) return;
