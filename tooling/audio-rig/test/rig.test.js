@@ -6,6 +6,16 @@ import { existsSync } from 'node:fs';
 import { test } from 'node:test';
 import { KEEPER_NAME, startRig } from '../index.js';
 
+/** Whether a process with this id still runs. */
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function recordSource(env, seconds, device) {
   return new Promise((resolve, reject) => {
     const args = ['--raw', '--format=float32le', '--rate=48000', '--channels=1', '--latency-msec=20'];
@@ -63,14 +73,6 @@ test('the rig plays a settable sine, unplugs, replugs and stops cleanly', { time
   } finally {
     await rig.stop();
   }
-  const alive = (pid) => {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  };
   assert.equal(alive(daemonPid), false, 'the daemon is gone');
   assert.equal(alive(feederPid), false, 'the feeder is gone');
   assert.equal(existsSync(rig.dir), false, 'the folder is removed');
@@ -143,13 +145,5 @@ test('the keeper stream runs with the rig, is no capture to sourceOutputs(), and
   } finally {
     await rig.stop();
   }
-  const alive = (pid) => {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  };
   await until(() => !alive(keeperPid), 'the keeper process to end with the rig');
 });
